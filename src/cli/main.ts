@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import pc from 'picocolors';
+import { HEAPLENS_VERSION } from '../version.js';
+import { parseCliArgs, USAGE } from './args.js';
+import { commandEnv, runCommand } from './run-command.js';
+
+interface Handshake {
+  readonly reportPath: string;
+  readonly scopes: number;
+  readonly leaks: number;
+}
+
+function readHandshake(path: string): Handshake | null {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Handshake;
+  } catch {
+    return null;
+  }
+}
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+async function main(argv: readonly string[]): Promise<number> {
+  const cli = parseCliArgs(argv);
+  switch (cli.kind) {
+    case 'help':
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    case 'version':
+      process.stdout.write(`${HEAPLENS_VERSION}\n`);
+      return 0;
+    case 'error':
+      say(pc.red(`heaplens: ${cli.message}`));
+      return 2;
+    case 'run':
+      break;
+  }
+  const handshakeDir = mkdtempSync(join(tmpdir(), 'heaplens-'));
+  const handshake = join(handshakeDir, 'handshake.json');
+  try {
+    const outcome = await runCommand({
+      command: cli.command,
+      cwd: process.cwd(),
+      env: commandEnv(process.env, { ...cli, handshake }),
+    });
+    if (outcome.kind === 'not-found') {
+      say(pc.red(`heaplens: ${outcome.message}`));
+      return 127;
+    }
+    const result = readHandshake(handshake);
+    if (!result) {
+      if (outcome.code === 0) {
+        say(
+          pc.red(
+            'heaplens: the command passed but heaplens did not run in it: add heaplens() from ' +
+              "'heaplens/vitest' to `plugins` in your vitest.config.",
+          ),
+        );
+        return 1;
+      }
+      return outcome.code;
+    }
+    say(pc.dim(`heaplens: report written to ${relative(process.cwd(), result.reportPath)}`));
+    if (cli.failOnLeak && result.leaks > 0 && outcome.code === 0) {
+      say(pc.red(`heaplens: failing because ${result.leaks} tracked scope${result.leaks === 1 ? '' : 's'} leaked (--fail-on-leak)`));
+      return 1;
+    }
+    return outcome.code;
+  } finally {
+    rmSync(handshakeDir, { recursive: true, force: true });
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    say(`heaplens: internal error: ${(error as Error)?.stack ?? String(error)}`);
+    process.exitCode = 70;
+  },
+);

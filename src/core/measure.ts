@@ -1,0 +1,33 @@
+import { getHeapStatistics } from 'node:v8';
+
+/** What one settled look at an isolate's memory records. */
+export interface Measurement {
+  /** V8 heap in use by JS objects (`used_heap_size`). */
+  readonly usedHeap: number;
+  /**
+   * Memory owned by JS objects but held outside the V8 heap: ArrayBuffer
+   * backing stores (typed arrays, Buffers) and other external allocations
+   * (`external_memory`, per isolate).
+   */
+  readonly external: number;
+  /** Native contexts V8 considers detached but has not freed yet (leaked vm contexts, iframes). */
+  readonly detachedContexts: number;
+  /** The isolate's heap limit, for the snapshot budget. */
+  readonly heapLimit: number;
+}
+
+/** Reads the current isolate's memory. Call after a settled GC. */
+export function readMeasurement(): Measurement {
+  const stats = getHeapStatistics() as ReturnType<typeof getHeapStatistics> & { external_memory?: number };
+  return {
+    usedHeap: stats.used_heap_size,
+    external: stats.external_memory ?? process.memoryUsage().external,
+    detachedContexts: stats.number_of_detached_contexts,
+    heapLimit: stats.heap_size_limit,
+  };
+}
+
+/** The total a scope is judged on: JS heap plus external (ArrayBuffer) memory. */
+export function retainedTotal(m: Measurement): number {
+  return m.usedHeap + m.external;
+}

@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto';
+
+/** Max characters of each readable part of a file name; the hash keeps names unique. */
+const PART_MAX = 60;
+
+/**
+ * A readable, file-system-safe slug: ASCII letters, digits, `.`, `_` and `-`
+ * only; never starts with a dot; never empty; at most `max` characters.
+ * Path separators, `..`, NUL and control characters cannot survive it.
+ */
+export function slugify(text: string, max = PART_MAX): string {
+  const ascii = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+  const slug = ascii
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/\.{2,}/g, '.')
+    .replace(/-{2,}/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '')
+    .slice(0, max)
+    .replace(/[-.]+$/g, '');
+  return slug || 'x';
+}
+
+/** A short, stable hash of the parts that identify a scope exactly. */
+export function shortHash(...parts: readonly string[]): string {
+  return createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 8);
+}
+
+/** Who ran a scope: the isolate that measured it. */
+export interface WorkerIdentity {
+  /** `worker_threads.threadId`: 0 on a process's main thread. */
+  readonly threadId: number;
+  readonly pid: number;
+  /** The runner's worker id (VITEST_POOL_ID, JEST_WORKER_ID), when it has one. */
+  readonly workerId: string | null;
+}
+
+export interface ScopeKey {
+  /** Project-relative test file path with `/` separators. */
+  readonly file: string;
+  /** Suite titles joined with ` > `; `''` for a whole file. */
+  readonly suite: string;
+  /** Distinguishes scopes whose file and suite are equal (two describes with one title). */
+  readonly ordinal: number;
+}
+
+/**
+ * The base name shared by a scope's record and its snapshots:
+ * `<file>__<suite>__t<thread>-p<pid>__<hash>`. The readable parts say which
+ * test file, suite and worker; the hash (of the full file, suite, ordinal,
+ * thread and pid) keeps names unique when slugs are truncated or when one
+ * worker runs many files.
+ */
+export function scopeBaseName(key: ScopeKey, worker: WorkerIdentity): string {
+  const file = slugify(key.file.replace(/\//g, '_'));
+  const suite = key.suite === '' ? 'file' : slugify(key.suite.replace(/ > /g, '_'));
+  const hash = shortHash(key.file, key.suite, String(key.ordinal), String(worker.threadId), String(worker.pid));
+  return `${file}__${suite}__t${worker.threadId}-p${worker.pid}__${hash}`;
+}
+
+export type Phase = 'before' | 'after';
+
+export function snapshotFileName(base: string, phase: Phase): string {
+  return `${base}__${phase}.heapsnapshot`;
+}

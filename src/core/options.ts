@@ -1,0 +1,128 @@
+import { isAbsolute, resolve } from 'node:path';
+import { parseBytes } from './bytes.js';
+
+/** Options accepted by `heaplens()` (Vitest) and `withHeaplens()` (Jest). */
+export interface HeaplensOptions {
+  /**
+   * fast-glob patterns, matched against project-relative paths: every matching
+   * test file is tracked as a whole, without calling `trackHeap()`.
+   */
+  include?: string[];
+  /**
+   * Growth above which a scope is a leak: bytes, or a string such as `'512kb'`,
+   * `'2MB'`. Default `'1MB'`.
+   */
+  threshold?: number | string;
+  /** Where report.json and snapshots go, relative to the project root. Default `.heaplens`. */
+  outDir?: string;
+  /** Write a before/after `.heapsnapshot` per tracked scope. Default off; `--heap-snapshots` or `HEAPLENS_SNAPSHOTS=1` turn it on. */
+  snapshots?: boolean;
+  /** Fail the run (exit 1) when any scope leaks, even if every test passed. */
+  failOnLeak?: boolean;
+  /** Skip snapshots when the worker's JS heap is larger than this (bytes or `'1GB'`). Default: no limit beyond the memory check. */
+  snapshotMaxHeap?: number | string;
+  /** Set to false to turn tracking off (`trackHeap()` becomes a no-op). Default true. */
+  enabled?: boolean;
+}
+
+/** Options after validation, as passed to workers (plain JSON). */
+export interface ResolvedOptions {
+  readonly enabled: boolean;
+  readonly root: string;
+  readonly outDir: string;
+  readonly include: readonly string[];
+  readonly threshold: number;
+  readonly snapshots: boolean;
+  readonly failOnLeak: boolean;
+  readonly snapshotMaxHeap: number | null;
+}
+
+export const DEFAULT_THRESHOLD = 1024 * 1024;
+export const DEFAULT_OUT_DIR = '.heaplens';
+
+/** A mistake in the user's configuration: printed as one line, never with a stack. */
+export class HeaplensConfigError extends Error {
+  override readonly name = 'HeaplensConfigError';
+}
+
+/** Environment and CLI overrides, which win over the config file (CI sets them). */
+export interface Overrides {
+  readonly snapshots?: boolean;
+  readonly failOnLeak?: boolean;
+  readonly outDir?: string;
+}
+
+const KNOWN = new Set(['include', 'threshold', 'outDir', 'snapshots', 'failOnLeak', 'snapshotMaxHeap', 'enabled']);
+
+function fail(where: string, message: string): never {
+  throw new HeaplensConfigError(`heaplens: ${message}. Fix it in ${where}.`);
+}
+
+function show(value: unknown): string {
+  return typeof value === 'string' ? `'${value}'` : JSON.stringify(value) ?? String(value);
+}
+
+/**
+ * Validates user options and applies overrides.
+ * @param where the config file named in error messages, e.g. `vitest.config.ts`.
+ */
+export function resolveOptions(
+  input: unknown,
+  root: string,
+  overrides: Overrides = {},
+  where = 'your test config',
+): ResolvedOptions {
+  if (input === undefined || input === null) input = {};
+  if (typeof input !== 'object' || Array.isArray(input)) {
+    fail(where, `options must be an object like { threshold: '1MB' } (got ${show(input)})`);
+  }
+  const raw = input as Record<string, unknown>;
+  for (const key of Object.keys(raw)) {
+    if (!KNOWN.has(key)) fail(where, `unknown option '${key}' (known: ${[...KNOWN].join(', ')})`);
+  }
+
+  const include = raw.include ?? [];
+  if (!Array.isArray(include) || include.some((p) => typeof p !== 'string' || p.length === 0)) {
+    fail(where, `option 'include' must be an array of glob strings like ['test/**/*.leak.test.ts'] (got ${show(include)})`);
+  }
+
+  const threshold = raw.threshold === undefined ? DEFAULT_THRESHOLD : parseBytes(raw.threshold);
+  if (threshold === undefined) {
+    fail(where, `option 'threshold' must be a byte count like 1048576 or '1MB' (got ${show(raw.threshold)})`);
+  }
+
+  let snapshotMaxHeap: number | null = null;
+  if (raw.snapshotMaxHeap !== undefined) {
+    const parsed = parseBytes(raw.snapshotMaxHeap);
+    if (parsed === undefined) {
+      fail(where, `option 'snapshotMaxHeap' must be a byte count like 1073741824 or '1GB' (got ${show(raw.snapshotMaxHeap)})`);
+    }
+    snapshotMaxHeap = parsed;
+  }
+
+  for (const key of ['snapshots', 'failOnLeak', 'enabled'] as const) {
+    if (raw[key] !== undefined && typeof raw[key] !== 'boolean') {
+      fail(where, `option '${key}' must be true or false (got ${show(raw[key])})`);
+    }
+  }
+
+  const outDirInput = overrides.outDir ?? raw.outDir ?? DEFAULT_OUT_DIR;
+  if (typeof outDirInput !== 'string' || outDirInput.trim() === '') {
+    fail(where, `option 'outDir' must be a directory path like '.heaplens' (got ${show(outDirInput)})`);
+  }
+  const outDir = isAbsolute(outDirInput) ? outDirInput : resolve(root, outDirInput);
+  if (outDir === resolve(root) || outDir === resolve('/')) {
+    fail(where, `option 'outDir' must not be the project root or '/': heaplens replaces its contents on every run (got ${show(outDirInput)})`);
+  }
+
+  return {
+    enabled: (raw.enabled as boolean | undefined) ?? true,
+    root,
+    outDir,
+    include: include as string[],
+    threshold,
+    snapshots: overrides.snapshots ?? (raw.snapshots as boolean | undefined) ?? false,
+    failOnLeak: overrides.failOnLeak ?? (raw.failOnLeak as boolean | undefined) ?? false,
+    snapshotMaxHeap,
+  };
+}

@@ -1,0 +1,46 @@
+import type { Measurement } from './measure.js';
+import type { WorkerIdentity } from './naming.js';
+
+/** Written by a worker for every tracked scope, first when it starts, again when it ends. */
+export interface ScopeRecord {
+  readonly kind: 'heaplens-scope';
+  readonly version: 1;
+  readonly runner: { readonly name: 'vitest' | 'jest'; readonly version: string };
+  readonly file: string;
+  readonly suite: string;
+  readonly ordinal: number;
+  readonly worker: WorkerIdentity;
+  /** `running` until the scope's after-measurement is written: a crash leaves it so. */
+  readonly state: 'running' | 'done';
+  readonly before: Measurement | null;
+  readonly after: Measurement | null;
+  readonly snapshots: SnapshotOutcome;
+  /** Why measuring was impossible, when it was. */
+  readonly error: string | null;
+  readonly startedAt: number;
+  readonly endedAt: number | null;
+}
+
+/** What happened to a scope's snapshots; paths are relative to outDir. */
+export type SnapshotOutcome =
+  | { readonly status: 'off' }
+  | { readonly status: 'written'; readonly before: string; readonly after: string | null }
+  | { readonly status: 'skipped'; readonly reason: string; readonly before: string | null };
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+/** Parses a record file's text; returns an explanation instead of throwing on bad data. */
+export function parseRecord(text: string): ScopeRecord | { readonly invalid: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { invalid: 'not valid JSON (a worker was killed while writing it?)' };
+  }
+  if (!isObject(value) || value.kind !== 'heaplens-scope') return { invalid: 'not a heaplens scope record' };
+  if (value.version !== 1) return { invalid: `record version ${String(value.version)} is not supported` };
+  if (typeof value.file !== 'string' || typeof value.suite !== 'string' || !isObject(value.worker)) {
+    return { invalid: 'record is missing file, suite or worker' };
+  }
+  return value as unknown as ScopeRecord;
+}

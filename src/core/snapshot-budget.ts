@@ -1,0 +1,54 @@
+import { formatBytes } from './bytes.js';
+
+/**
+ * V8 builds the whole snapshot graph in native memory before streaming it out,
+ * and that graph (nodes, edges, strings, id map) takes several times the live
+ * heap; Node's docs say "about twice", and we have seen more on heaps full of
+ * small objects. We ask for three times the used heap plus a 64 MiB margin.
+ */
+export const SNAPSHOT_MEMORY_FACTOR = 3;
+export const SNAPSHOT_MEMORY_MARGIN = 64 * 1024 * 1024;
+/** Above this share of the heap limit the worker is already close to an OOM abort. */
+export const HEAP_LIMIT_SHARE = 0.85;
+
+export interface BudgetInput {
+  readonly usedHeap: number;
+  readonly heapLimit: number;
+  /** Memory the process may still use: cgroup-aware where Node can tell. */
+  readonly availableMemory: number;
+  /** User's `snapshotMaxHeap`, or null. */
+  readonly maxHeap: number | null;
+}
+
+export type BudgetDecision = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+/** Decides whether writing a snapshot now is safe; the reason says why not. */
+export function snapshotBudget(input: BudgetInput): BudgetDecision {
+  const { usedHeap, heapLimit, availableMemory, maxHeap } = input;
+  if (maxHeap !== null && usedHeap > maxHeap) {
+    return {
+      ok: false,
+      reason: `snapshot skipped: heap ${formatBytes(usedHeap)} is above snapshotMaxHeap ${formatBytes(maxHeap)}`,
+    };
+  }
+  if (usedHeap > heapLimit * HEAP_LIMIT_SHARE) {
+    return {
+      ok: false,
+      reason: `snapshot skipped: heap ${formatBytes(usedHeap)} is within ${Math.round((1 - HEAP_LIMIT_SHARE) * 100)}% of the heap limit ${formatBytes(heapLimit)}`,
+    };
+  }
+  const needed = usedHeap * SNAPSHOT_MEMORY_FACTOR + SNAPSHOT_MEMORY_MARGIN;
+  if (availableMemory < needed) {
+    return {
+      ok: false,
+      reason: `snapshot skipped: writing it needs about ${formatBytes(needed)} but only ${formatBytes(availableMemory)} is available`,
+    };
+  }
+  return { ok: true };
+}
+
+/** Memory this process may still allocate (cgroup-aware on Node >= 20.13). */
+export function availableMemory(freemem: () => number): number {
+  const fn = (process as { availableMemory?: () => number }).availableMemory;
+  return typeof fn === 'function' ? fn.call(process) : freemem();
+}

@@ -1,0 +1,18 @@
+/**
+ * heaplens: find which test suite leaked memory, what leaked, and what keeps it alive.
+ *
+ * This entry point is runner-agnostic: the marker API and the report types.
+ * Runner integrations live in `heaplens/vitest` (and `heaplens/jest`).
+ */
+export { trackHeap } from './core/track.js';
+export type { HeaplensOptions } from './core/options.js';
+export type { Measurement } from './core/measure.js';
+export type { WorkerIdentity } from './core/naming.js';
+export type {
+  Report,
+  ReportScope,
+  ReportFile,
+  ReportVerdict,
+  MemoryFigures,
+} from './report/schema.js';
+export { REPORT_SCHEMA_VERSION } from './report/schema.js';

@@ -1,0 +1,114 @@
+import type { Colors } from 'picocolors/types.js';
+import { formatBytes, formatDelta } from '../core/bytes.js';
+import type { WorkerIdentity } from '../core/naming.js';
+import type { Report, ReportScope } from './schema.js';
+
+export interface RenderContext {
+  readonly colors: Colors;
+  /** How to show outDir paths: relative to the user's cwd. */
+  readonly displayOutDir: string;
+  /** At most this many snapshot files are listed one by one. */
+  readonly maxFiles?: number;
+}
+
+const COLUMN_MAX = 48;
+
+/** Shortens from the middle so both the start and the end stay readable. */
+export function truncateMiddle(text: string, max = COLUMN_MAX): string {
+  if (text.length <= max) return text;
+  const keep = max - 1;
+  const head = Math.ceil(keep / 2);
+  return `${text.slice(0, head)}…${text.slice(text.length - (keep - head))}`;
+}
+
+export function formatWorker(worker: WorkerIdentity): string {
+  const id = worker.workerId === null ? '' : ` w${worker.workerId}`;
+  return `t${worker.threadId} p${worker.pid}${id}`;
+}
+
+function verdictLabel(scope: ReportScope, c: Colors): string {
+  if (scope.verdict === 'leak') return c.red(c.bold('LEAK'));
+  if (scope.verdict === 'inconclusive') return c.yellow('inconclusive');
+  return c.green('ok');
+}
+
+/** Pads a string that may hold ANSI colour codes to a visible width. */
+function pad(text: string, visible: number, width: number, right = false): string {
+  const fill = ' '.repeat(Math.max(0, width - visible));
+  return right ? fill + text : text + fill;
+}
+
+function summaryLine(report: Report, c: Colors): string {
+  const counts = { leak: 0, inconclusive: 0, ok: 0 };
+  for (const scope of report.scopes) counts[scope.verdict] += 1;
+  const parts = [
+    counts.leak > 0 ? c.red(c.bold(`${counts.leak} leaked`)) : c.green('0 leaked'),
+    ...(counts.inconclusive > 0 ? [c.yellow(`${counts.inconclusive} inconclusive`)] : []),
+    `${counts.ok} ok`,
+  ];
+  const settings = `threshold ${formatBytes(report.threshold)}, snapshots ${report.snapshots ? 'on' : 'off'}`;
+  return `${c.bold(c.inverse(' HEAPLENS '))} ${report.scopes.length} tracked scope${report.scopes.length === 1 ? '' : 's'}: ${parts.join(', ')} ${c.dim(`(${settings})`)}`;
+}
+
+/** The scope table: flagged rows first (the report is already sorted so). */
+export function renderScopeTable(report: Report, c: Colors): string[] {
+  const header = ['verdict', 'file', 'suite', 'worker', 'before', 'after', 'growth'];
+  const rows = report.scopes.map((s) => {
+    const plain = [
+      s.verdict === 'leak' ? 'LEAK' : s.verdict,
+      truncateMiddle(s.file),
+      truncateMiddle(s.suite === '' ? '(whole file)' : s.suite),
+      formatWorker(s.worker),
+      s.heap ? formatBytes(s.heap.before) : '-',
+      s.heap ? formatBytes(s.heap.after) : '-',
+      s.heap ? formatDelta(s.heap.growth) : '-',
+    ];
+    return { scope: s, plain };
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r.plain[i]!.length)));
+  const lines = [`  ${header.map((h, i) => pad(c.dim(h), h.length, widths[i]!, i >= 4)).join('  ')}`];
+  for (const { scope, plain } of rows) {
+    const cells = plain.map((text, i) => {
+      const styled =
+        i === 0 ? verdictLabel(scope, c) : i === 6 && scope.verdict === 'leak' ? c.red(text) : text;
+      return pad(styled, text.length, widths[i]!, i >= 4);
+    });
+    lines.push(`  ${cells.join('  ')}`);
+    if (scope.verdict !== 'ok') lines.push(`  ${' '.repeat(widths[0]!)}  ${c.dim(`↳ ${scope.reason}`)}`);
+    if (scope.snapshotsSkipped) lines.push(`  ${' '.repeat(widths[0]!)}  ${c.dim(`↳ ${scope.snapshotsSkipped}`)}`);
+  }
+  return lines;
+}
+
+export function renderFiles(report: Report, ctx: RenderContext): string[] {
+  const c = ctx.colors;
+  if (report.files.length === 0) return [];
+  const max = ctx.maxFiles ?? 40;
+  const total = report.files.reduce((sum, f) => sum + f.bytes, 0);
+  const lines = [
+    '',
+    `${c.bold('Snapshots')}: ${report.files.length} file${report.files.length === 1 ? '' : 's'}, ${formatBytes(total)} in ${ctx.displayOutDir}`,
+  ];
+  const width = Math.max(...report.files.slice(0, max).map((f) => f.path.length));
+  for (const file of report.files.slice(0, max)) {
+    lines.push(`  ${file.path.padEnd(width)}  ${formatBytes(file.bytes).padStart(9)}`);
+  }
+  if (report.files.length > max) lines.push(c.dim(`  … and ${report.files.length - max} more (all listed in report.json)`));
+  lines.push(
+    c.dim(
+      'Open a pair in Chrome DevTools: Memory › Load profile… (load the before, then the after file), ' +
+        'select the after snapshot and switch the view to Comparison.',
+    ),
+  );
+  return lines;
+}
+
+/** The whole end-of-run report, or an empty list when nothing was tracked. */
+export function renderTerminal(report: Report, ctx: RenderContext): string[] {
+  if (report.scopes.length === 0 && report.problems.length === 0) return [];
+  const c = ctx.colors;
+  const lines = ['', summaryLine(report, c), '', ...renderScopeTable(report, c), ...renderFiles(report, ctx)];
+  for (const problem of report.problems) lines.push(c.yellow(`heaplens: ${problem}`));
+  lines.push(c.dim(`Report: ${ctx.displayOutDir}/report.json`));
+  return lines;
+}

@@ -1,0 +1,65 @@
+/**
+ * report.json, schema version 1. Documented in the README ("report.json");
+ * any change to these types that is not a pure addition bumps the version.
+ */
+import type { WorkerIdentity } from '../core/naming.js';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+export type ReportVerdict = 'leak' | 'ok' | 'inconclusive';
+
+/** Before, after and growth of one quantity, in bytes (or a count, for contexts). */
+export interface MemoryFigures {
+  readonly before: number;
+  readonly after: number;
+  readonly growth: number;
+}
+
+export interface ReportScope {
+  /** Project-relative test file, `/` separators. */
+  readonly file: string;
+  /** Suite titles joined with ` > `; `""` for a whole-file scope. */
+  readonly suite: string;
+  readonly worker: WorkerIdentity;
+  /** JS heap plus external (ArrayBuffer) memory; null when the scope was not measured at both ends. */
+  readonly heap: MemoryFigures | null;
+  readonly verdict: ReportVerdict;
+  readonly reason: string;
+  /** What leaked; filled by the snapshot engine for flagged scopes with snapshots. */
+  readonly culprits: readonly unknown[];
+  /** Paths relative to outDir; null when snapshots were off or skipped. */
+  readonly snapshots: { readonly before: string; readonly after: string } | null;
+  /** Why there are no snapshots although they were on, or null. */
+  readonly snapshotsSkipped: string | null;
+  /** The parts of `heap`, for reading the figures: null when `heap` is null. */
+  readonly memory: {
+    readonly usedHeap: MemoryFigures;
+    readonly external: MemoryFigures;
+    readonly detachedContexts: MemoryFigures;
+  } | null;
+}
+
+export interface ReportFile {
+  /** Relative to outDir, `/` separators. */
+  readonly path: string;
+  readonly bytes: number;
+}
+
+export interface Report {
+  readonly schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  readonly tool: { readonly name: 'heaplens'; readonly version: string };
+  readonly runner: { readonly name: 'vitest' | 'jest'; readonly version: string };
+  /** `process.version` of the process that wrote the report. */
+  readonly node: string;
+  readonly snapshots: boolean;
+  /** Absolute path of the output directory. */
+  readonly outDir: string;
+  /** Bytes of growth above which a scope is a leak. */
+  readonly threshold: number;
+  /** Scopes, flagged first (leak, then inconclusive, then ok). */
+  readonly scopes: readonly ReportScope[];
+  /** Snapshot files found under outDir. */
+  readonly files: readonly ReportFile[];
+  /** Record files that could not be read, with why. */
+  readonly problems: readonly string[];
+}

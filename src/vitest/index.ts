@@ -1,0 +1,80 @@
+/**
+ * `heaplens/vitest`: the Vitest plugin.
+ *
+ * ```ts
+ * import { defineConfig } from 'vitest/config';
+ * import { heaplens } from 'heaplens/vitest';
+ * export default defineConfig({ plugins: [heaplens({ threshold: '1MB' })] });
+ * ```
+ */
+import { dirname, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fg from 'fast-glob';
+import type { TestProject, Vitest } from 'vitest/node';
+import { readOverrides } from '../core/env.js';
+import { HeaplensConfigError, resolveOptions, type HeaplensOptions, type ResolvedOptions } from '../core/options.js';
+import { prepareOutDir } from '../core/out-dir.js';
+import { PROVIDE_KEY, type ProvidedHeaplens } from './provided.js';
+import { HeaplensReporter, REPORTER_MARK } from './reporter.js';
+
+export type { HeaplensOptions } from '../core/options.js';
+export { HeaplensReporter } from './reporter.js';
+
+/** The setup file ships beside this module in both builds; Vitest loads it as ESM. */
+const SETUP_FILE = resolve(dirname(fileURLToPath(import.meta.url)), 'setup.js');
+
+export interface HeaplensVitestPlugin {
+  readonly name: 'heaplens';
+  configureVitest(context: { vitest: Vitest; project: TestProject }): void;
+}
+
+/** Project-relative test files matched by the `include` globs. */
+function resolveInclude(options: ResolvedOptions): string[] {
+  if (options.include.length === 0) return [];
+  return fg.sync([...options.include], { cwd: options.root, onlyFiles: true, ignore: ['**/node_modules/**'] });
+}
+
+/**
+ * A user mistake must read as one line naming the fix, not as a stack trace:
+ * Vitest prints the error it gets, so give it one without frames.
+ */
+function withoutStack(error: HeaplensConfigError): HeaplensConfigError {
+  error.stack = error.message;
+  return error;
+}
+
+/**
+ * The heaplens plugin: adds its setup file (first) and its reporter (after
+ * yours) through Vitest's `configureVitest` hook, and hands the resolved
+ * options to every worker. Put `trackHeap()` in the suites to measure, or list
+ * whole files with `include`.
+ */
+export function heaplens(userOptions?: HeaplensOptions): HeaplensVitestPlugin {
+  return {
+    name: 'heaplens',
+    configureVitest({ vitest, project }) {
+      const configFile = project.vite.config.configFile;
+      const where = configFile ? relative(process.cwd(), configFile) || configFile : 'vitest.config';
+      let options: ResolvedOptions;
+      try {
+        options = resolveOptions(userOptions, project.config.root, readOverrides(process.env, process.argv), where);
+        // Fail before any test runs if outDir is not ours to replace.
+        prepareOutDir(options.outDir);
+      } catch (error) {
+        throw error instanceof HeaplensConfigError ? withoutStack(error) : error;
+      }
+      if (!project.config.setupFiles.includes(SETUP_FILE)) project.config.setupFiles.unshift(SETUP_FILE);
+      const provided: ProvidedHeaplens = {
+        options,
+        includeFiles: resolveInclude(options),
+        vitestVersion: vitest.version,
+      };
+      (project.provide as (key: string, value: unknown) => void)(PROVIDE_KEY, provided);
+      const reporters = vitest.config.reporters as unknown[];
+      const present = reporters.some((r) => typeof r === 'object' && r !== null && REPORTER_MARK in r);
+      if (!present && options.enabled) reporters.push(new HeaplensReporter(options));
+    },
+  };
+}
+
+export default heaplens;

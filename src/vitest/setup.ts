@@ -1,0 +1,113 @@
+/**
+ * heaplens setup file for Vitest: the plugin puts it first in `setupFiles`.
+ * It runs in the worker, before each test file is collected, and installs the
+ * runtime that `trackHeap()` calls. It only wires Vitest hooks to the core
+ * scope tracker; all measuring and recording happens there.
+ */
+import { threadId } from 'node:worker_threads';
+import * as vitest from 'vitest';
+import { toPosixRelative } from '../core/paths.js';
+import { installRuntime } from '../core/runtime.js';
+import { createScopeTracker, type OpenScope } from '../core/scope-tracker.js';
+import { PROVIDE_KEY, type ProvidedHeaplens } from './provided.js';
+import { fileOf, suiteFromHookArgs, suitePath, type SuiteTask } from './suite-task.js';
+
+/** Measuring waits for GC to settle and may write a large snapshot: allow far more than a normal hook. */
+const HOOK_TIMEOUT = 10 * 60 * 1000;
+
+type Hook = (...args: unknown[]) => unknown;
+type Register = (fn: Hook, timeout?: number) => void;
+const hooks = vitest as unknown as { aroundAll?: Register; beforeAll: Register; afterAll: Register };
+
+const provided = (vitest.inject as (key: string) => unknown)(PROVIDE_KEY) as ProvidedHeaplens | undefined;
+if (!provided) {
+  throw new Error(
+    "heaplens: the setup file ran without the heaplens plugin. Add heaplens() from 'heaplens/vitest' to `plugins` " +
+      'in vitest.config instead of listing heaplens/vitest/setup in setupFiles.',
+  );
+}
+const { options, includeFiles, vitestVersion } = provided;
+
+if (!options.enabled) {
+  installRuntime(globalThis, { runner: 'vitest', track: () => undefined });
+} else {
+  const tracker = createScopeTracker({
+    options,
+    runner: { name: 'vitest', version: vitestVersion },
+    worker: {
+      threadId,
+      pid: process.pid,
+      workerId: process.env.VITEST_POOL_ID ?? process.env.VITEST_WORKER_ID ?? null,
+    },
+  });
+  const included = new Set(includeFiles);
+  /** Suites being measured right now: a suite marked twice (include + trackHeap) is measured once. */
+  const active = new Set<string>();
+  /** Same file and suite title seen before in this file: keeps names apart. */
+  const seen = new Map<string, number>();
+
+  const relativeFile = (suite: SuiteTask) => toPosixRelative(options.root, fileOf(suite).filepath!);
+
+  async function open(suite: SuiteTask): Promise<OpenScope | null> {
+    if (active.has(suite.id)) return null;
+    active.add(suite.id);
+    const file = relativeFile(suite);
+    const name = suitePath(suite);
+    const seenKey = `${file}\0${name}`;
+    const ordinal = seen.get(seenKey) ?? 0;
+    seen.set(seenKey, ordinal + 1);
+    return tracker.begin({ file, suite: name, ordinal });
+  }
+
+  async function close(suite: SuiteTask, scope: OpenScope | null | undefined): Promise<void> {
+    if (!scope) return;
+    try {
+      await scope.end();
+    } finally {
+      active.delete(suite.id);
+    }
+  }
+
+  /**
+   * Vitest >= 4.1 has `aroundAll`, which wraps the suite's own beforeAll and
+   * afterAll hooks, so "after" is measured once every cleanup hook has run,
+   * whatever `sequence.hooks` says. Older versions get a beforeAll/afterAll
+   * pair; registered first, our afterAll runs last under the default
+   * `sequence.hooks: 'stack'`.
+   */
+  function register(wanted: (suite: SuiteTask) => boolean): void {
+    // The callbacks declare no parameters and read `arguments` instead:
+    // Vitest >= 4.1 parses a hook's parameter list to find fixtures and rejects
+    // anything but a destructuring pattern in the context position.
+    if (typeof hooks.aroundAll === 'function') {
+      hooks.aroundAll(async function heaplensAroundAll() {
+        // eslint-disable-next-line prefer-rest-params
+        const [runSuite, ...rest] = [...arguments] as unknown[];
+        const suite = suiteFromHookArgs(rest);
+        const scope = wanted(suite) ? await open(suite) : null;
+        try {
+          await (runSuite as () => Promise<void>)();
+        } finally {
+          await close(suite, scope);
+        }
+      }, HOOK_TIMEOUT);
+      return;
+    }
+    const opened = new Map<string, OpenScope | null>();
+    hooks.beforeAll(async function heaplensBeforeAll() {
+      // eslint-disable-next-line prefer-rest-params
+      const suite = suiteFromHookArgs([...arguments]);
+      if (wanted(suite)) opened.set(suite.id, await open(suite));
+    }, HOOK_TIMEOUT);
+    hooks.afterAll(async function heaplensAfterAll() {
+      // eslint-disable-next-line prefer-rest-params
+      const suite = suiteFromHookArgs([...arguments]);
+      const scope = opened.get(suite.id);
+      opened.delete(suite.id);
+      await close(suite, scope);
+    }, HOOK_TIMEOUT);
+  }
+
+  if (included.size > 0) register((suite) => included.has(relativeFile(suite)));
+  installRuntime(globalThis, { runner: 'vitest', track: () => register(() => true) });
+}

@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { defineConfig } from 'tsup';
+
+const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+const define = { __HEAPLENS_VERSION__: JSON.stringify(version) };
+
+export default defineConfig([
+  {
+    // Library entry points: ESM and CJS, each with its own declaration file,
+    // so `import` and `require` both get correct types (exports map, types first).
+    entry: {
+      index: 'src/index.ts',
+      'vitest/index': 'src/vitest/index.ts',
+      'vitest/setup': 'src/vitest/setup.ts',
+      'vitest/reporter': 'src/vitest/reporter.ts',
+    },
+    format: ['esm', 'cjs'],
+    dts: true,
+    shims: true,
+    target: 'node20',
+    platform: 'node',
+    clean: true,
+    splitting: false,
+    sourcemap: false,
+    define,
+    external: ['vitest', 'vitest/node', 'vitest/suite'],
+  },
+  {
+    entry: { cli: 'src/cli/main.ts' },
+    format: ['esm'],
+    target: 'node20',
+    platform: 'node',
+    clean: false,
+    define,
+  },
+]);
