@@ -42,7 +42,17 @@ export const DEFAULT_OUT_DIR = '.heaplens';
 
 /** A mistake in the user's configuration: printed as one line, never with a stack. */
 export class HeaplensConfigError extends Error {
-  override readonly name = 'HeaplensConfigError';
+  static {
+    HeaplensConfigError.prototype.name = 'HeaplensConfigError';
+  }
+
+  /**
+   * Runners print startup errors with `console.error(error)`, i.e. through
+   * util.inspect: show the message alone, without a stack trace.
+   */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.message;
+  }
 }
 
 /** Environment and CLI overrides, which win over the config file (CI sets them). */

@@ -13,6 +13,11 @@ export interface RenderContext {
 
 const COLUMN_MAX = 48;
 
+/** Makes control characters visible (`\0` -> `\x00`) so a title cannot garble the terminal. */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 /** Shortens from the middle so both the start and the end stay readable. */
 export function truncateMiddle(text: string, max = COLUMN_MAX): string {
   if (text.length <= max) return text;
@@ -56,8 +61,8 @@ export function renderScopeTable(report: Report, c: Colors): string[] {
   const rows = report.scopes.map((s) => {
     const plain = [
       s.verdict === 'leak' ? 'LEAK' : s.verdict,
-      truncateMiddle(s.file),
-      truncateMiddle(s.suite === '' ? '(whole file)' : s.suite),
+      truncateMiddle(printable(s.file)),
+      truncateMiddle(s.suite === '' ? '(whole file)' : printable(s.suite)),
       formatWorker(s.worker),
       s.heap ? formatBytes(s.heap.before) : '-',
       s.heap ? formatBytes(s.heap.after) : '-',

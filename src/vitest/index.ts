@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import fg from 'fast-glob';
 import type { TestProject, Vitest } from 'vitest/node';
 import { readOverrides } from '../core/env.js';
-import { HeaplensConfigError, resolveOptions, type HeaplensOptions, type ResolvedOptions } from '../core/options.js';
+import { resolveOptions, type HeaplensOptions, type ResolvedOptions } from '../core/options.js';
 import { prepareOutDir } from '../core/out-dir.js';
 import { PROVIDE_KEY, type ProvidedHeaplens } from './provided.js';
 import { HeaplensReporter, REPORTER_MARK } from './reporter.js';
@@ -35,15 +35,6 @@ function resolveInclude(options: ResolvedOptions): string[] {
 }
 
 /**
- * A user mistake must read as one line naming the fix, not as a stack trace:
- * Vitest prints the error it gets, so give it one without frames.
- */
-function withoutStack(error: HeaplensConfigError): HeaplensConfigError {
-  error.stack = error.message;
-  return error;
-}
-
-/**
  * The heaplens plugin: adds its setup file (first) and its reporter (after
  * yours) through Vitest's `configureVitest` hook, and hands the resolved
  * options to every worker. Put `trackHeap()` in the suites to measure, or list
@@ -55,14 +46,10 @@ export function heaplens(userOptions?: HeaplensOptions): HeaplensVitestPlugin {
     configureVitest({ vitest, project }) {
       const configFile = project.vite.config.configFile;
       const where = configFile ? relative(process.cwd(), configFile) || configFile : 'vitest.config';
-      let options: ResolvedOptions;
-      try {
-        options = resolveOptions(userOptions, project.config.root, readOverrides(process.env, process.argv), where);
-        // Fail before any test runs if outDir is not ours to replace.
-        prepareOutDir(options.outDir);
-      } catch (error) {
-        throw error instanceof HeaplensConfigError ? withoutStack(error) : error;
-      }
+      // A HeaplensConfigError prints as its one-line message (see its inspect hook).
+      const options = resolveOptions(userOptions, project.config.root, readOverrides(process.env, process.argv), where);
+      // Fail before any test runs if outDir is not ours to replace.
+      prepareOutDir(options.outDir);
       if (!project.config.setupFiles.includes(SETUP_FILE)) project.config.setupFiles.unshift(SETUP_FILE);
       const provided: ProvidedHeaplens = {
         options,
