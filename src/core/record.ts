@@ -1,3 +1,4 @@
+import type { SampledBytes } from './allocation-sampler.js';
 import type { Measurement } from './measure.js';
 import type { WorkerIdentity } from './naming.js';
 
@@ -14,6 +15,8 @@ export interface ScopeRecord {
   readonly state: 'running' | 'done';
   readonly before: Measurement | null;
   readonly after: Measurement | null;
+  /** Objects the scope allocated that were still alive at its end (allocation sampling), or null where unavailable. */
+  readonly sampled: SampledBytes | null;
   readonly snapshots: SnapshotOutcome;
   /** Why measuring was impossible, when it was. */
   readonly error: string | null;

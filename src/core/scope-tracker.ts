@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { freemem } from 'node:os';
 import { writeHeapSnapshot } from 'node:v8';
+import { createAllocationSampler, type SampledBytes } from './allocation-sampler.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { getGc, settleGc } from './gc.js';
 import { readMeasurement, type Measurement } from './measure.js';
@@ -33,6 +34,7 @@ export interface ScopeTracker {
 export function createScopeTracker(config: TrackerConfig): ScopeTracker {
   const { options, runner, worker } = config;
   const gc = getGc();
+  const sampler = createAllocationSampler();
   const recordsDir = joinInside(options.outDir, RECORDS_DIR);
   const snapshotsDir = joinInside(options.outDir, SNAPSHOTS_DIR);
 
@@ -68,6 +70,7 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
       const write = (record: ScopeRecord) => writeFileAtomic(recordPath, `${JSON.stringify(record, null, 2)}\n`);
 
       const before = await measure();
+      const mark = await sampler.mark();
       const startedAt = Date.now();
       const common = {
         kind: 'heaplens-scope',
@@ -84,6 +87,7 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
         state: 'running',
         before,
         after: null,
+        sampled: null,
         snapshots,
         error: null,
         startedAt,
@@ -103,13 +107,21 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
       return {
         async end() {
           const after = await measure();
+          let sampled: SampledBytes | null = null;
+          if (mark !== null) {
+            try {
+              sampled = await sampler.liveSince(mark);
+            } finally {
+              await sampler.release();
+            }
+          }
           if (snapshots.status === 'written') {
             const taken = snapshot(base, 'after', after);
             snapshots = 'file' in taken
               ? { ...snapshots, after: taken.file }
               : { status: 'skipped', reason: taken.skipped, before: snapshots.before };
           }
-          await write({ ...running(), state: 'done', after, endedAt: Date.now() });
+          await write({ ...running(), state: 'done', after, sampled, endedAt: Date.now() });
         },
       };
     },

@@ -8,11 +8,20 @@ export interface HeapFigures {
   readonly growth: number;
 }
 
-/** The judgement on one scope. A tagged union: `heap` exists only when it was measured. */
+/** How `retained` was measured. */
+export type RetainedMethod = 'allocation-sampling' | 'heap-delta';
+
+export interface Retained {
+  /** Bytes the scope kept alive: what the verdict compares with the threshold. */
+  readonly bytes: number;
+  readonly method: RetainedMethod;
+}
+
+/** The judgement on one scope. A tagged union: figures exist only when the scope was measured. */
 export type Judgement =
-  | { readonly verdict: 'leak'; readonly reason: string; readonly heap: HeapFigures }
-  | { readonly verdict: 'ok'; readonly reason: string; readonly heap: HeapFigures }
-  | { readonly verdict: 'inconclusive'; readonly reason: string; readonly heap: HeapFigures | null };
+  | { readonly verdict: 'leak'; readonly reason: string; readonly heap: HeapFigures; readonly retained: Retained }
+  | { readonly verdict: 'ok'; readonly reason: string; readonly heap: HeapFigures; readonly retained: Retained }
+  | { readonly verdict: 'inconclusive'; readonly reason: string; readonly heap: HeapFigures | null; readonly retained: null };
 
 /** Growth in bytes of JS heap plus external memory, when both ends were measured. */
 export function heapFigures(record: ScopeRecord): HeapFigures | null {
@@ -20,6 +29,20 @@ export function heapFigures(record: ScopeRecord): HeapFigures | null {
   const before = retainedTotal(record.before);
   const after = retainedTotal(record.after);
   return { before, after, growth: after - before };
+}
+
+/**
+ * What the scope kept alive. With allocation sampling: the live objects it
+ * allocated, plus the growth of external (ArrayBuffer) memory, which the
+ * sampler cannot see; a drop in external memory (another file's buffers
+ * freed meanwhile) counts as zero. Without it: the plain heap growth.
+ */
+export function retainedBytes(record: ScopeRecord, heap: HeapFigures): Retained {
+  if (record.sampled && record.before && record.after) {
+    const external = Math.max(0, record.after.external - record.before.external);
+    return { bytes: record.sampled.bytes + external, method: 'allocation-sampling' };
+  }
+  return { bytes: heap.growth, method: 'heap-delta' };
 }
 
 /** Judges a scope: leak above the threshold, ok at or below it, inconclusive when unmeasured. */
@@ -30,17 +53,26 @@ export function judge(record: ScopeRecord, threshold: number): Judgement {
       verdict: 'inconclusive',
       reason: 'the worker stopped before the scope finished (crash, out of memory, timeout or process.exit)',
       heap,
+      retained: null,
     };
   }
   if (record.error !== null || heap === null) {
-    return { verdict: 'inconclusive', reason: record.error ?? 'the scope was not measured at both ends', heap };
+    return { verdict: 'inconclusive', reason: record.error ?? 'the scope was not measured at both ends', heap, retained: null };
   }
-  if (heap.growth > threshold) {
+  const retained = retainedBytes(record, heap);
+  const what = retained.method === 'allocation-sampling' ? 'of memory allocated in the scope is still alive' : 'heap growth';
+  if (retained.bytes > threshold) {
     return {
       verdict: 'leak',
-      reason: `retained ${formatDelta(heap.growth)} after the scope ended (threshold ${formatBytes(threshold)})`,
+      reason: `${formatDelta(retained.bytes)} ${what} after it ended (threshold ${formatBytes(threshold)})`,
       heap,
+      retained,
     };
   }
-  return { verdict: 'ok', reason: `growth ${formatDelta(heap.growth)} is within the threshold (${formatBytes(threshold)})`, heap };
+  return {
+    verdict: 'ok',
+    reason: `${formatDelta(retained.bytes)} ${what}, within the threshold (${formatBytes(threshold)})`,
+    heap,
+    retained,
+  };
 }

@@ -39,6 +39,8 @@ export function toReportScope(record: ScopeRecord, threshold: number): ReportSco
     suite: record.suite,
     worker: record.worker,
     heap: judgement.heap,
+    retained: judgement.retained?.bytes ?? null,
+    retainedMethod: judgement.retained?.method ?? null,
     verdict: judgement.verdict,
     reason: judgement.reason,
     culprits: [],

@@ -57,7 +57,7 @@ function summaryLine(report: Report, c: Colors): string {
 
 /** The scope table: flagged rows first (the report is already sorted so). */
 export function renderScopeTable(report: Report, c: Colors): string[] {
-  const header = ['verdict', 'file', 'suite', 'worker', 'before', 'after', 'growth'];
+  const header = ['verdict', 'file', 'suite', 'worker', 'before', 'after', 'growth', 'retained'];
   const rows = report.scopes.map((s) => {
     const plain = [
       s.verdict === 'leak' ? 'LEAK' : s.verdict,
@@ -67,6 +67,7 @@ export function renderScopeTable(report: Report, c: Colors): string[] {
       s.heap ? formatBytes(s.heap.before) : '-',
       s.heap ? formatBytes(s.heap.after) : '-',
       s.heap ? formatDelta(s.heap.growth) : '-',
+      s.retained === null ? '-' : formatDelta(s.retained),
     ];
     return { scope: s, plain };
   });
@@ -75,7 +76,7 @@ export function renderScopeTable(report: Report, c: Colors): string[] {
   for (const { scope, plain } of rows) {
     const cells = plain.map((text, i) => {
       const styled =
-        i === 0 ? verdictLabel(scope, c) : i === 6 && scope.verdict === 'leak' ? c.red(text) : text;
+        i === 0 ? verdictLabel(scope, c) : i === 7 && scope.verdict === 'leak' ? c.red(text) : text;
       return pad(styled, text.length, widths[i]!, i >= 4);
     });
     lines.push(`  ${cells.join('  ')}`);

@@ -23,6 +23,14 @@ export interface ReportScope {
   readonly worker: WorkerIdentity;
   /** JS heap plus external (ArrayBuffer) memory; null when the scope was not measured at both ends. */
   readonly heap: MemoryFigures | null;
+  /**
+   * Bytes the scope kept alive, compared with the threshold: live objects it
+   * allocated (V8 allocation sampling) plus external-memory growth; or the
+   * heap growth where sampling was unavailable. Null for inconclusive scopes.
+   */
+  readonly retained: number | null;
+  /** How `retained` was measured. */
+  readonly retainedMethod: 'allocation-sampling' | 'heap-delta' | null;
   readonly verdict: ReportVerdict;
   readonly reason: string;
   /** What leaked; filled by the snapshot engine for flagged scopes with snapshots. */

@@ -40,6 +40,6 @@ describe('formatDelta', () => {
 
   it('shows a single minus for negatives', () => {
     expect(formatDelta(-1)).toBe('-1 B');
-    expect(formatDelta(-12 * 1024)).toBe('-12 KB');
+    expect(formatDelta(-12 * 1024)).toBe('-12.0 KB');
   });
 });

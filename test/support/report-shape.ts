@@ -1,0 +1,56 @@
+/**
+ * Checks a report.json value against schema version 1, field by field, and
+ * returns every violation (an empty list means it conforms).
+ */
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+
+function figures(v: unknown, where: string, problems: string[]): void {
+  if (typeof v !== 'object' || v === null) {
+    problems.push(`${where} is not an object`);
+    return;
+  }
+  const f = v as Record<string, unknown>;
+  for (const key of ['before', 'after', 'growth']) if (!isInt(f[key])) problems.push(`${where}.${key} is not an integer`);
+  if (isInt(f.before) && isInt(f.after) && f.growth !== f.after - f.before) problems.push(`${where}.growth != after - before`);
+}
+
+export function reportProblems(value: unknown): string[] {
+  const problems: string[] = [];
+  const r = value as Record<string, any>;
+  if (r.schemaVersion !== 1) problems.push('schemaVersion is not 1');
+  if (r.tool?.name !== 'heaplens' || typeof r.tool?.version !== 'string') problems.push('tool is not {name: heaplens, version}');
+  if (!['vitest', 'jest'].includes(r.runner?.name) || typeof r.runner?.version !== 'string') problems.push('runner is not {name, version}');
+  if (typeof r.node !== 'string' || !r.node.startsWith('v')) problems.push('node is not a version');
+  if (typeof r.snapshots !== 'boolean') problems.push('snapshots is not a boolean');
+  if (typeof r.outDir !== 'string') problems.push('outDir is not a string');
+  if (!isInt(r.threshold)) problems.push('threshold is not an integer');
+  if (!Array.isArray(r.scopes)) problems.push('scopes is not an array');
+  if (!Array.isArray(r.files)) problems.push('files is not an array');
+  if (!Array.isArray(r.problems)) problems.push('problems is not an array');
+  (r.scopes ?? []).forEach((s: Record<string, any>, i: number) => {
+    const at = `scopes[${i}]`;
+    if (typeof s.file !== 'string' || s.file.includes('\\') || s.file.startsWith('/')) problems.push(`${at}.file is not project-relative with /`);
+    if (typeof s.suite !== 'string') problems.push(`${at}.suite is not a string`);
+    if (!isInt(s.worker?.threadId) || !isInt(s.worker?.pid) || !(s.worker?.workerId === null || typeof s.worker?.workerId === 'string')) {
+      problems.push(`${at}.worker is not {threadId, pid, workerId}`);
+    }
+    if (!['leak', 'ok', 'inconclusive'].includes(s.verdict)) problems.push(`${at}.verdict is ${s.verdict}`);
+    if (typeof s.reason !== 'string' || s.reason === '') problems.push(`${at}.reason is empty`);
+    if (!Array.isArray(s.culprits)) problems.push(`${at}.culprits is not an array`);
+    if (s.heap === null) {
+      if (s.verdict !== 'inconclusive') problems.push(`${at}.heap is null for a ${s.verdict} scope`);
+    } else figures(s.heap, `${at}.heap`, problems);
+    if (s.snapshots !== null && (typeof s.snapshots?.before !== 'string' || typeof s.snapshots?.after !== 'string')) {
+      problems.push(`${at}.snapshots is neither null nor {before, after}`);
+    }
+    if (!(s.snapshotsSkipped === null || typeof s.snapshotsSkipped === 'string')) problems.push(`${at}.snapshotsSkipped`);
+    if (s.memory !== null) {
+      for (const k of ['usedHeap', 'external', 'detachedContexts']) figures(s.memory?.[k], `${at}.memory.${k}`, problems);
+    }
+  });
+  (r.files ?? []).forEach((f: Record<string, unknown>, i: number) => {
+    if (typeof f.path !== 'string' || f.path.startsWith('/') || f.path.includes('..')) problems.push(`files[${i}].path is not relative to outDir`);
+    if (!isInt(f.bytes) || (f.bytes as number) <= 0) problems.push(`files[${i}].bytes is not a positive integer`);
+  });
+  return problems;
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { parseCliArgs } from '../../src/cli/args.js';
+
+function errorMessage(argv: string[]): string {
+  const result = parseCliArgs(argv);
+  if (result.kind !== 'error') throw new Error(`expected an error, got ${result.kind}`);
+  return result.message;
+}
+
+describe('parseCliArgs', () => {
+  it('asks for help', () => {
+    expect(parseCliArgs(['--help'])).toEqual({ kind: 'help' });
+    expect(parseCliArgs(['-h'])).toEqual({ kind: 'help' });
+    expect(parseCliArgs(['--help', '--', 'npx', 'vitest'])).toEqual({ kind: 'help' });
+  });
+
+  it('asks for the version', () => {
+    expect(parseCliArgs(['--version'])).toEqual({ kind: 'version' });
+    expect(parseCliArgs(['-v'])).toEqual({ kind: 'version' });
+  });
+
+  it('runs the command after --', () => {
+    expect(parseCliArgs(['--', 'npx', 'vitest', 'run'])).toEqual({
+      kind: 'run',
+      snapshots: false,
+      failOnLeak: false,
+      outDir: undefined,
+      command: ['npx', 'vitest', 'run'],
+    });
+  });
+
+  it('reads its own options and passes everything after -- through', () => {
+    expect(
+      parseCliArgs(['--heap-snapshots', '--fail-on-leak', '--out-dir', 'out', '--', 'npx', 'vitest', '--help', '--', 'x']),
+    ).toEqual({
+      kind: 'run',
+      snapshots: true,
+      failOnLeak: true,
+      outDir: 'out',
+      command: ['npx', 'vitest', '--help', '--', 'x'],
+    });
+  });
+
+  it('needs a command', () => {
+    expect(errorMessage([])).toMatch(/^nothing to run: put the test command after '--'/);
+    expect(errorMessage(['--heap-snapshots', '--'])).toMatch(/^nothing to run/);
+  });
+
+  it('refuses a positional before --', () => {
+    expect(errorMessage(['npx', 'vitest'])).toBe(
+      "unexpected 'npx': put the test command after '--', e.g. heaplens --heap-snapshots -- npx vitest run",
+    );
+  });
+
+  it('refuses unknown options in one line that points to --help', () => {
+    const message = errorMessage(['--snapshots', '--', 'npx', 'vitest']);
+    expect(message).toContain('--snapshots');
+    expect(message).toContain("Run 'heaplens --help' for the options.");
+    expect(message).not.toContain('\n');
+  });
+
+  it('refuses --out-dir without a value', () => {
+    expect(errorMessage(['--out-dir=', '--', 'npx'])).toBe('--out-dir needs a directory, e.g. --out-dir .heaplens');
+    expect(errorMessage(['--out-dir', '  ', '--', 'npx'])).toBe('--out-dir needs a directory, e.g. --out-dir .heaplens');
+    expect(errorMessage(['--out-dir', '--', 'npx'])).toContain("Run 'heaplens --help' for the options.");
+  });
+});

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import type { Measurement } from '../../src/core/measure.js';
+import type { ScopeRecord } from '../../src/core/record.js';
+import { collectReport, countLeaks, type CollectInput } from '../../src/report/collect.js';
+
+const MB = 1024 * 1024;
+
+function m(usedHeap: number, external = 0, detachedContexts = 0): Measurement {
+  return { usedHeap, external, detachedContexts, heapLimit: 4096 * MB };
+}
+
+function record(file: string, suite: string, growth: number, extra: Partial<ScopeRecord> = {}): ScopeRecord {
+  return {
+    kind: 'heaplens-scope',
+    version: 1,
+    runner: { name: 'vitest', version: '4.1.12' },
+    file,
+    suite,
+    ordinal: 0,
+    worker: { threadId: 1, pid: 10, workerId: null },
+    state: 'done',
+    before: m(10 * MB),
+    after: m(10 * MB + growth),
+    snapshots: { status: 'off' },
+    error: null,
+    startedAt: 0,
+    endedAt: 1,
+    ...extra,
+  };
+}
+
+function input(records: ScopeRecord[], extra: Partial<CollectInput> = {}): CollectInput {
+  return {
+    toolVersion: '0.1.0',
+    runner: { name: 'vitest', version: '4.1.12' },
+    node: 'v20.20.2',
+    snapshots: false,
+    outDir: '/proj/.heaplens',
+    threshold: MB,
+    records,
+    files: [],
+    problems: [],
+    ...extra,
+  };
+}
+
+describe('collectReport', () => {
+  it('writes schema version 1 and the run settings', () => {
+    const report = collectReport(input([], { problems: ['skipped records/x.json: bad'] }));
+    expect(report).toEqual({
+      schemaVersion: 1,
+      tool: { name: 'heaplens', version: '0.1.0' },
+      runner: { name: 'vitest', version: '4.1.12' },
+      node: 'v20.20.2',
+      snapshots: false,
+      outDir: '/proj/.heaplens',
+      threshold: MB,
+      scopes: [],
+      files: [],
+      problems: ['skipped records/x.json: bad'],
+    });
+  });
+
+  it('sorts leak, inconclusive, ok, then by file and suite', () => {
+    const report = collectReport(
+      input([
+        record('b.test.ts', 'A', 0),
+        record('b.test.ts', 'A', 5 * MB),
+        record('a.test.ts', 'Z', 0, { after: null }),
+        record('a.test.ts', 'B', 0),
+        record('a.test.ts', 'A', 0),
+        record('a.test.ts', 'A', 2 * MB),
+      ]),
+    );
+    expect(report.scopes.map((s) => `${s.verdict} ${s.file} ${s.suite}`)).toEqual([
+      'leak a.test.ts A',
+      'leak b.test.ts A',
+      'inconclusive a.test.ts Z',
+      'ok a.test.ts A',
+      'ok a.test.ts B',
+      'ok b.test.ts A',
+    ]);
+    expect(countLeaks(report)).toBe(2);
+  });
+
+  it('sorts files by path', () => {
+    const files = [
+      { path: 'snapshots/b.heapsnapshot', bytes: 2 },
+      { path: 'snapshots/a.heapsnapshot', bytes: 1 },
+    ];
+    expect(collectReport(input([], { files })).files.map((f) => f.path)).toEqual([
+      'snapshots/a.heapsnapshot',
+      'snapshots/b.heapsnapshot',
+    ]);
+  });
+
+  it('maps written snapshots to before and after', () => {
+    const [scope] = collectReport(
+      input([record('a.test.ts', 'A', 0, { snapshots: { status: 'written', before: 'snapshots/x__before.heapsnapshot', after: 'snapshots/x__after.heapsnapshot' } })]),
+    ).scopes;
+    expect(scope?.snapshots).toEqual({ before: 'snapshots/x__before.heapsnapshot', after: 'snapshots/x__after.heapsnapshot' });
+    expect(scope?.snapshotsSkipped).toBeNull();
+  });
+
+  it('gives null snapshots and the reason when they were skipped', () => {
+    const [scope] = collectReport(
+      input([record('a.test.ts', 'A', 0, { snapshots: { status: 'skipped', reason: 'snapshot skipped: low memory', before: null } })]),
+    ).scopes;
+    expect(scope?.snapshots).toBeNull();
+    expect(scope?.snapshotsSkipped).toBe('snapshot skipped: low memory');
+  });
+
+  it('says when a finished scope has no after snapshot', () => {
+    const [scope] = collectReport(
+      input([record('a.test.ts', 'A', 0, { snapshots: { status: 'written', before: 'snapshots/x__before.heapsnapshot', after: null } })]),
+    ).scopes;
+    expect(scope?.snapshots).toBeNull();
+    expect(scope?.snapshotsSkipped).toBe('the after snapshot was not written');
+  });
+
+  it('has null snapshots and no reason when they were off', () => {
+    const [scope] = collectReport(input([record('a.test.ts', 'A', 0)])).scopes;
+    expect(scope?.snapshots).toBeNull();
+    expect(scope?.snapshotsSkipped).toBeNull();
+  });
+
+  it('breaks memory down into heap, external and detached contexts', () => {
+    const [scope] = collectReport(
+      input([record('a.test.ts', 'A', 0, { before: m(100, 10, 0), after: m(130, 50, 2) })]),
+    ).scopes;
+    expect(scope?.memory).toEqual({
+      usedHeap: { before: 100, after: 130, growth: 30 },
+      external: { before: 10, after: 50, growth: 40 },
+      detachedContexts: { before: 0, after: 2, growth: 2 },
+    });
+    expect(scope?.heap).toEqual({ before: 110, after: 180, growth: 70 });
+    expect(scope?.culprits).toEqual([]);
+  });
+
+  it('has null memory when a measurement is missing', () => {
+    const [scope] = collectReport(input([record('a.test.ts', 'A', 0, { after: null })])).scopes;
+    expect(scope?.memory).toBeNull();
+    expect(scope?.heap).toBeNull();
+  });
+});

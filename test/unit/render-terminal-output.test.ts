@@ -1,0 +1,124 @@
+import pc from 'picocolors';
+import { describe, expect, it } from 'vitest';
+import { renderTerminal, truncateMiddle, type RenderContext } from '../../src/report/render-terminal.js';
+import type { Report, ReportScope } from '../../src/report/schema.js';
+
+const MB = 1024 * 1024;
+const ctx: RenderContext = { colors: pc.createColors(false), displayOutDir: '.heaplens' };
+
+function scope(verdict: ReportScope['verdict'], file: string, suite: string, growth: number): ReportScope {
+  return {
+    file,
+    suite,
+    worker: { threadId: 1, pid: 42, workerId: null },
+    heap: { before: 10 * MB, after: 10 * MB + growth, growth },
+    verdict,
+    reason: `${verdict} because`,
+    culprits: [],
+    snapshots: null,
+    snapshotsSkipped: null,
+    memory: null,
+  };
+}
+
+function report(extra: Partial<Report> = {}): Report {
+  return {
+    schemaVersion: 1,
+    tool: { name: 'heaplens', version: '0.1.0' },
+    runner: { name: 'vitest', version: '4.1.12' },
+    node: 'v20.20.2',
+    snapshots: false,
+    outDir: '/proj/.heaplens',
+    threshold: MB,
+    scopes: [],
+    files: [],
+    problems: [],
+    ...extra,
+  };
+}
+
+describe('renderTerminal', () => {
+  it('prints nothing when nothing was tracked', () => {
+    expect(renderTerminal(report(), ctx)).toEqual([]);
+  });
+
+  it('prints problems even without scopes', () => {
+    const lines = renderTerminal(report({ problems: ['skipped records/x.json: bad'] }), ctx);
+    expect(lines).toContain('heaplens: skipped records/x.json: bad');
+    expect(lines.at(-1)).toBe('Report: .heaplens/report.json');
+  });
+
+  it('summarises the counts and settings', () => {
+    const lines = renderTerminal(report({ scopes: [scope('leak', 'a.test.ts', 'A', 2 * MB), scope('ok', 'b.test.ts', 'B', 0)] }), ctx);
+    expect(lines[1]).toBe(' HEAPLENS  2 tracked scopes: 1 leaked, 1 ok (threshold 1.0 MB, snapshots off)');
+  });
+
+  it('puts flagged rows before ok rows, with reasons under flagged ones', () => {
+    const lines = renderTerminal(
+      report({
+        scopes: [
+          scope('leak', 'leaky.test.ts', 'A', 2 * MB),
+          scope('inconclusive', 'crash.test.ts', 'B', 0),
+          scope('ok', 'fine.test.ts', 'C', 0),
+        ],
+      }),
+      ctx,
+    );
+    const leak = lines.findIndex((l) => l.includes('leaky.test.ts'));
+    const inconclusive = lines.findIndex((l) => l.includes('crash.test.ts'));
+    const ok = lines.findIndex((l) => l.includes('fine.test.ts'));
+    expect(leak).toBeGreaterThan(0);
+    expect(leak).toBeLessThan(inconclusive);
+    expect(inconclusive).toBeLessThan(ok);
+    expect(lines[leak]).toMatch(/^ {2}LEAK +leaky\.test\.ts +A +t1 p42 +10\.0 MB +12\.0 MB +\+2\.0 MB$/);
+    expect(lines[leak + 1]).toContain('↳ leak because');
+    expect(lines.some((l) => l.includes('ok because'))).toBe(false);
+  });
+
+  it("shows '(whole file)' for a file scope", () => {
+    const lines = renderTerminal(report({ scopes: [scope('ok', 'a.test.ts', '', 0)] }), ctx);
+    expect(lines.find((l) => l.includes('a.test.ts'))).toContain('(whole file)');
+  });
+
+  it('lists snapshot files with sizes and how to compare them', () => {
+    const lines = renderTerminal(
+      report({
+        snapshots: true,
+        scopes: [scope('leak', 'a.test.ts', 'A', 2 * MB)],
+        files: [
+          { path: 'snapshots/a__after.heapsnapshot', bytes: 3 * MB },
+          { path: 'snapshots/a__before.heapsnapshot', bytes: MB },
+        ],
+      }),
+      ctx,
+    );
+    expect(lines).toContain('Snapshots: 2 files, 4.0 MB in .heaplens');
+    expect(lines).toContain('  snapshots/a__after.heapsnapshot      3.0 MB');
+    expect(lines).toContain('  snapshots/a__before.heapsnapshot     1.0 MB');
+    expect(lines.some((l) => l.includes('Chrome DevTools') && l.includes('Comparison'))).toBe(true);
+  });
+
+  it('caps the file listing and says how many more there are', () => {
+    const files = Array.from({ length: 5 }, (_, i) => ({ path: `snapshots/s${i}.heapsnapshot`, bytes: 1024 }));
+    const lines = renderTerminal(report({ scopes: [scope('ok', 'a.test.ts', 'A', 0)], files }), { ...ctx, maxFiles: 2 });
+    expect(lines.filter((l) => l.includes('.heapsnapshot'))).toHaveLength(2);
+    expect(lines).toContain('  … and 3 more (all listed in report.json)');
+  });
+});
+
+describe('truncateMiddle', () => {
+  it('leaves short text alone', () => {
+    expect(truncateMiddle('short', 48)).toBe('short');
+    expect(truncateMiddle('x'.repeat(48))).toBe('x'.repeat(48));
+  });
+
+  it('keeps the start and the end', () => {
+    expect(truncateMiddle('abcdefghij', 5)).toBe('ab…ij');
+    const long = `start-${'m'.repeat(100)}-end.test.ts`;
+    const cut = truncateMiddle(long);
+    expect(cut).toHaveLength(48);
+    expect(cut.startsWith('start-')).toBe(true);
+    expect(cut.endsWith('-end.test.ts')).toBe(true);
+    expect(cut).toContain('…');
+  });
+});
