@@ -34,12 +34,13 @@ export function formatBytes(bytes: number): string {
   let value = Math.abs(bytes);
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
+  const digitsFor = (v: number, u: number) => (u === 0 || v >= 99.95 ? 0 : 1);
+  // Move up a unit when the value would print as 1024 after rounding.
+  while (unit < units.length - 1 && Number(value.toFixed(digitsFor(value, unit))) >= 1024) {
     value /= 1024;
     unit += 1;
   }
-  const digits = unit === 0 || value >= 100 ? 0 : 1;
-  return `${sign}${value.toFixed(digits)} ${units[unit]}`;
+  return `${sign}${value.toFixed(digitsFor(value, unit))} ${units[unit]}`;
 }
 
 /** Like formatBytes, but always signed: `+1.5 MB`, `-12 KB`, `+0 B`. */

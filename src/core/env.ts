@@ -13,8 +13,9 @@ export const ENV = {
 export const SNAPSHOT_FLAG = '--heap-snapshots';
 
 function flag(value: string | undefined): boolean | undefined {
-  if (value === undefined || value === '') return undefined;
-  return !/^(0|false|no|off)$/i.test(value.trim());
+  const text = value?.trim();
+  if (text === undefined || text === '') return undefined;
+  return !/^(0|false|no|off)$/i.test(text);
 }
 
 /** Overrides from the environment and from `-- --heap-snapshots` in argv. */

@@ -1,4 +1,4 @@
-import { isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseBytes } from './bytes.js';
 
 /** Options accepted by `heaplens()` (Vitest) and `withHeaplens()` (Jest). */
@@ -68,8 +68,14 @@ function fail(where: string, message: string): never {
   throw new HeaplensConfigError(`heaplens: ${message}. Fix it in ${where}.`);
 }
 
+/** The offending value, on one line: strings quoted with escapes, anything else as JSON where possible. */
 function show(value: unknown): string {
-  return typeof value === 'string' ? `'${value}'` : JSON.stringify(value) ?? String(value);
+  if (typeof value === 'string') return `'${JSON.stringify(value).slice(1, -1)}'`;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
 }
 
 /**
@@ -91,7 +97,7 @@ export function resolveOptions(
     if (!KNOWN.has(key)) fail(where, `unknown option '${key}' (known: ${[...KNOWN].join(', ')})`);
   }
 
-  const include = raw.include ?? [];
+  const include = raw.include === undefined ? [] : raw.include;
   if (!Array.isArray(include) || include.some((p) => typeof p !== 'string' || p.length === 0)) {
     fail(where, `option 'include' must be an array of glob strings like ['test/**/*.leak.test.ts'] (got ${show(include)})`);
   }
@@ -120,7 +126,7 @@ export function resolveOptions(
   if (typeof outDirInput !== 'string' || outDirInput.trim() === '') {
     fail(where, `option 'outDir' must be a directory path like '.heaplens' (got ${show(outDirInput)})`);
   }
-  const outDir = isAbsolute(outDirInput) ? outDirInput : resolve(root, outDirInput);
+  const outDir = resolve(root, outDirInput);
   if (outDir === resolve(root) || outDir === resolve('/')) {
     fail(where, `option 'outDir' must not be the project root or '/': heaplens replaces its contents on every run (got ${show(outDirInput)})`);
   }

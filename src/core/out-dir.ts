@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { HeaplensConfigError } from './options.js';
 import { MARKER_FILE, RECORDS_DIR, REPORT_FILE, SNAPSHOTS_DIR, joinInside } from './paths.js';
 
@@ -10,6 +10,9 @@ import { MARKER_FILE, RECORDS_DIR, REPORT_FILE, SNAPSHOTS_DIR, joinInside } from
  */
 export function prepareOutDir(outDir: string): void {
   if (existsSync(outDir)) {
+    if (!statSync(outDir).isDirectory()) {
+      throw new HeaplensConfigError(`heaplens: outDir ${outDir} is a file, not a directory; point outDir at a directory (default .heaplens).`);
+    }
     const entries = readdirSync(outDir);
     if (entries.length > 0 && !entries.includes(MARKER_FILE)) {
       throw new HeaplensConfigError(

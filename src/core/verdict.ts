@@ -60,19 +60,12 @@ export function judge(record: ScopeRecord, threshold: number): Judgement {
     return { verdict: 'inconclusive', reason: record.error ?? 'the scope was not measured at both ends', heap, retained: null };
   }
   const retained = retainedBytes(record, heap);
-  const what = retained.method === 'allocation-sampling' ? 'of memory allocated in the scope is still alive' : 'heap growth';
+  const kept =
+    retained.method === 'allocation-sampling'
+      ? `kept ${formatDelta(retained.bytes)} alive`
+      : `heap grew ${formatDelta(retained.bytes)} (allocation sampling unavailable)`;
   if (retained.bytes > threshold) {
-    return {
-      verdict: 'leak',
-      reason: `${formatDelta(retained.bytes)} ${what} after it ended (threshold ${formatBytes(threshold)})`,
-      heap,
-      retained,
-    };
+    return { verdict: 'leak', reason: `${kept} after it ended (threshold ${formatBytes(threshold)})`, heap, retained };
   }
-  return {
-    verdict: 'ok',
-    reason: `${formatDelta(retained.bytes)} ${what}, within the threshold (${formatBytes(threshold)})`,
-    heap,
-    retained,
-  };
+  return { verdict: 'ok', reason: `${kept}, within the threshold (${formatBytes(threshold)})`, heap, retained };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveOptions } from '../../src/core/options.js';
+import { resolveOptions } from '../src/core/options.js';
 
 const root = '/proj';
 

@@ -1,7 +1,7 @@
 import pc from 'picocolors';
 import { describe, expect, it } from 'vitest';
-import { renderTerminal, truncateMiddle, type RenderContext } from '../../src/report/render-terminal.js';
-import type { Report, ReportScope } from '../../src/report/schema.js';
+import { renderTerminal, truncateMiddle, type RenderContext } from '../src/report/render-terminal.js';
+import type { Report, ReportScope } from '../src/report/schema.js';
 
 const MB = 1024 * 1024;
 const ctx: RenderContext = { colors: pc.createColors(false), displayOutDir: '.heaplens' };
@@ -12,6 +12,8 @@ function scope(verdict: ReportScope['verdict'], file: string, suite: string, gro
     suite,
     worker: { threadId: 1, pid: 42, workerId: null },
     heap: { before: 10 * MB, after: 10 * MB + growth, growth },
+    retained: growth,
+    retainedMethod: 'heap-delta',
     verdict,
     reason: `${verdict} because`,
     culprits: [],
@@ -70,7 +72,7 @@ describe('renderTerminal', () => {
     expect(leak).toBeGreaterThan(0);
     expect(leak).toBeLessThan(inconclusive);
     expect(inconclusive).toBeLessThan(ok);
-    expect(lines[leak]).toMatch(/^ {2}LEAK +leaky\.test\.ts +A +t1 p42 +10\.0 MB +12\.0 MB +\+2\.0 MB$/);
+    expect(lines[leak]).toMatch(/^ {2}LEAK +leaky\.test\.ts +A +t1 p42 +10\.0 MB +12\.0 MB +\+2\.0 MB +\+2\.0 MB$/);
     expect(lines[leak + 1]).toContain('↳ leak because');
     expect(lines.some((l) => l.includes('ok because'))).toBe(false);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDelta } from '../../src/core/bytes.js';
+import { formatBytes, formatDelta } from '../src/core/bytes.js';
 
 describe('formatBytes', () => {
   it('prints bytes without decimals below 1 KB', () => {
@@ -41,5 +41,16 @@ describe('formatDelta', () => {
   it('shows a single minus for negatives', () => {
     expect(formatDelta(-1)).toBe('-1 B');
     expect(formatDelta(-12 * 1024)).toBe('-12.0 KB');
+  });
+});
+
+describe('formatBytes near unit boundaries', () => {
+  it('moves up a unit when rounding would print 1024', () => {
+    expect(formatBytes(1048575)).toBe('1.0 MB');
+    expect(formatBytes(1024 ** 3 - 1)).toBe('1.0 GB');
+  });
+
+  it('drops the decimal when rounding reaches 100', () => {
+    expect(formatBytes(102399)).toBe('100 KB');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { snapshotBudget } from '../../src/core/snapshot-budget.js';
+import { snapshotBudget } from '../src/core/snapshot-budget.js';
 
 const MB = 1024 * 1024;
 const GB = 1024 * MB;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readOverrides } from '../../src/core/env.js';
+import { readOverrides } from '../src/core/env.js';
 
 describe('readOverrides', () => {
   it('is empty when nothing is set', () => {
@@ -50,5 +50,11 @@ describe('readOverrides', () => {
     expect(
       readOverrides({ HEAPLENS_SNAPSHOTS: '1', HEAPLENS_FAIL_ON_LEAK: '1', HEAPLENS_OUT_DIR: '/tmp/h' }, []),
     ).toEqual({ snapshots: true, failOnLeak: true, outDir: '/tmp/h' });
+  });
+});
+
+describe('readOverrides with blank values', () => {
+  it('treats a blank variable like an unset one', () => {
+    expect(readOverrides({ HEAPLENS_SNAPSHOTS: '  ', HEAPLENS_FAIL_ON_LEAK: ' ' }, [])).toEqual({});
   });
 });

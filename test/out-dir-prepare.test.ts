@@ -2,8 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HeaplensConfigError } from '../../src/core/options.js';
-import { prepareOutDir } from '../../src/core/out-dir.js';
+import { HeaplensConfigError } from '../src/core/options.js';
+import { prepareOutDir } from '../src/core/out-dir.js';
 
 let tmp: string;
 
@@ -55,5 +55,18 @@ describe('prepareOutDir', () => {
     expect(() => prepareOutDir(tmp)).toThrow(/already holds files heaplens did not write/);
     expect(readdirSync(tmp)).toEqual(['report.json']);
     expect(existsSync(join(tmp, 'records'))).toBe(false);
+  });
+});
+
+describe('prepareOutDir on a file', () => {
+  it('refuses a path that is a regular file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'heaplens-file-'));
+    const file = join(dir, 'out');
+    writeFileSync(file, 'x');
+    try {
+      expect(() => prepareOutDir(file)).toThrow(HeaplensConfigError);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileAtomic, writeFileAtomicSync } from '../../src/core/atomic-write.js';
+import { writeFileAtomic, writeFileAtomicSync } from '../src/core/atomic-write.js';
 
 let tmp: string;
 

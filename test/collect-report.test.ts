@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Measurement } from '../../src/core/measure.js';
-import type { ScopeRecord } from '../../src/core/record.js';
-import { collectReport, countLeaks, type CollectInput } from '../../src/report/collect.js';
+import type { Measurement } from '../src/core/measure.js';
+import type { ScopeRecord } from '../src/core/record.js';
+import { collectReport, countLeaks, type CollectInput } from '../src/report/collect.js';
 
 const MB = 1024 * 1024;
 
@@ -21,6 +21,7 @@ function record(file: string, suite: string, growth: number, extra: Partial<Scop
     state: 'done',
     before: m(10 * MB),
     after: m(10 * MB + growth),
+    sampled: null,
     snapshots: { status: 'off' },
     error: null,
     startedAt: 0,

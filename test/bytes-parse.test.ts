@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBytes } from '../../src/core/bytes.js';
+import { parseBytes } from '../src/core/bytes.js';
 
 describe('parseBytes', () => {
   it('takes numbers as bytes, rounded', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Measurement } from '../../src/core/measure.js';
-import type { ScopeRecord } from '../../src/core/record.js';
-import { heapFigures, judge } from '../../src/core/verdict.js';
+import type { Measurement } from '../src/core/measure.js';
+import type { ScopeRecord } from '../src/core/record.js';
+import { heapFigures, judge } from '../src/core/verdict.js';
 
 const MB = 1024 * 1024;
 
@@ -21,6 +21,7 @@ function record(overrides: Partial<ScopeRecord>): ScopeRecord {
     state: 'done',
     before: m(10 * MB),
     after: m(10 * MB),
+    sampled: null,
     snapshots: { status: 'off' },
     error: null,
     startedAt: 0,
@@ -44,7 +45,7 @@ describe('judge', () => {
   it('flags growth above the threshold as a leak', () => {
     const j = judge(record({ before: m(10 * MB), after: m(12 * MB) }), MB);
     expect(j.verdict).toBe('leak');
-    expect(j.reason).toBe('retained +2.0 MB after the scope ended (threshold 1.0 MB)');
+    expect(j.reason).toBe('heap grew +2.0 MB (allocation sampling unavailable) after it ended (threshold 1.0 MB)');
     expect(j.heap).toEqual({ before: 10 * MB, after: 12 * MB, growth: 2 * MB });
   });
 
@@ -55,7 +56,7 @@ describe('judge', () => {
   it('is ok at exactly the threshold', () => {
     const j = judge(record({ before: m(10 * MB), after: m(11 * MB) }), MB);
     expect(j.verdict).toBe('ok');
-    expect(j.reason).toBe('growth +1.0 MB is within the threshold (1.0 MB)');
+    expect(j.reason).toBe('heap grew +1.0 MB (allocation sampling unavailable), within the threshold (1.0 MB)');
   });
 
   it('is a leak one byte above the threshold', () => {
@@ -79,6 +80,36 @@ describe('judge', () => {
 
   it('is inconclusive when the after measurement is missing', () => {
     const j = judge(record({ after: null }), MB);
-    expect(j).toEqual({ verdict: 'inconclusive', reason: 'the scope was not measured at both ends', heap: null });
+    expect(j).toEqual({ verdict: 'inconclusive', reason: 'the scope was not measured at both ends', heap: null, retained: null });
+  });
+});
+
+describe('judge with allocation sampling', () => {
+  it('judges on sampled live bytes plus external growth, not on the heap delta', () => {
+    // The heap fell by 4 MB (another file's memory was freed) while the scope kept 6 MB alive.
+    const j = judge(
+      record({ before: m(40 * MB), after: m(36 * MB), sampled: { bytes: 6 * MB, samples: 700 } }),
+      MB,
+    );
+    expect(j.verdict).toBe('leak');
+    expect(j.retained).toEqual({ bytes: 6 * MB, method: 'allocation-sampling' });
+    expect(j.heap?.growth).toBe(-4 * MB);
+  });
+
+  it('adds external growth, which the sampler cannot see', () => {
+    const j = judge(record({ before: m(10 * MB, 0), after: m(10 * MB, 3 * MB), sampled: { bytes: 100, samples: 1 } }), MB);
+    expect(j.retained).toEqual({ bytes: 3 * MB + 100, method: 'allocation-sampling' });
+    expect(j.verdict).toBe('leak');
+  });
+
+  it('counts a drop in external memory as zero', () => {
+    const j = judge(record({ before: m(10 * MB, 8 * MB), after: m(10 * MB, 0), sampled: { bytes: 2 * MB, samples: 250 } }), MB);
+    expect(j.retained?.bytes).toBe(2 * MB);
+  });
+
+  it('is ok when the sampled bytes are within the threshold although the heap grew', () => {
+    const j = judge(record({ before: m(10 * MB), after: m(14 * MB), sampled: { bytes: 200 * 1024, samples: 25 } }), MB);
+    expect(j.verdict).toBe('ok');
+    expect(j.reason).toContain('within the threshold');
   });
 });

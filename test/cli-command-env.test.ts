@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commandEnv } from '../../src/cli/run-command.js';
+import { commandEnv } from '../src/cli/run-command.js';
 
 const base = { PATH: '/usr/bin', HOME: '/home/me' };
 const off = { snapshots: false, failOnLeak: false, outDir: undefined, handshake: '/tmp/hs.json' };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scopeBaseName, shortHash, snapshotFileName, type ScopeKey, type WorkerIdentity } from '../../src/core/naming.js';
+import { scopeBaseName, shortHash, snapshotFileName, type ScopeKey, type WorkerIdentity } from '../src/core/naming.js';
 
 const key: ScopeKey = { file: 'test/a.test.ts', suite: 'A > B', ordinal: 0 };
 const worker: WorkerIdentity = { threadId: 3, pid: 99, workerId: null };

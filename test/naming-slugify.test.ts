@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { slugify } from '../../src/core/naming.js';
+import { slugify } from '../src/core/naming.js';
 
 const SAFE = /^[A-Za-z0-9._-]+$/;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fileOf, suiteFromHookArgs, suitePath, type SuiteTask } from '../../src/vitest/suite-task.js';
+import { fileOf, suiteFromHookArgs, suitePath, type SuiteTask } from '../src/vitest/suite-task.js';
 
 const file: SuiteTask = { id: 'f', name: 'test/a.test.ts', type: 'suite', filepath: '/proj/test/a.test.ts' };
 const outer: SuiteTask = { id: 'o', name: 'outer', type: 'suite', suite: file, file };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRecord } from '../../src/core/record.js';
+import { parseRecord } from '../src/core/record.js';
 
 const valid = {
   kind: 'heaplens-scope',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HeaplensConfigError, resolveOptions } from '../../src/core/options.js';
+import { HeaplensConfigError, resolveOptions } from '../src/core/options.js';
 
 const root = '/proj';
 const where = 'vitest.config.ts';
@@ -70,5 +70,32 @@ describe('resolveOptions validation', () => {
 
   it('uses a default place in messages', () => {
     expect(() => resolveOptions({ nope: 1 }, root)).toThrow('Fix it in your test config.');
+  });
+});
+
+describe('resolveOptions edge cases', () => {
+  const root = '/proj';
+  it('rejects an absolute outDir that resolves to the root or /', () => {
+    for (const outDir of ['/proj/', '/proj/.', '/proj/x/..', '//']) {
+      expect(() => resolveOptions({ outDir }, root), outDir).toThrow(HeaplensConfigError);
+    }
+  });
+
+  it('reports a BigInt threshold as a config error, not a TypeError', () => {
+    expect(() => resolveOptions({ threshold: 10n }, root)).toThrow(HeaplensConfigError);
+  });
+
+  it('keeps the message on one line when the value holds a newline', () => {
+    try {
+      resolveOptions({ threshold: 'a\nb' }, root, {}, 'vitest.config.ts');
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).not.toContain('\n');
+      expect((error as Error).message).toContain("'a\\nb'");
+    }
+  });
+
+  it('rejects include: null', () => {
+    expect(() => resolveOptions({ include: null }, root)).toThrow(/include/);
   });
 });
