@@ -1,0 +1,98 @@
+import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LEAKS_FIXTURE_VERDICTS } from './support/expected.js';
+import { copyFixture, output, readReport, runVitest, verdicts } from './support/projects.js';
+import { reportProblems } from './support/report-shape.js';
+
+function head(path: string, bytes = 64): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const read = readSync(fd, buffer, 0, bytes, 0);
+    return buffer.subarray(0, read).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+// `heaplens --heap-snapshots -- vitest run`: the acceptance path of the issue.
+describe.each(['forks', 'threads', 'vmThreads'])('heaplens --heap-snapshots, pool %s', (pool) => {
+  it('writes a before/after snapshot pair per scope, named by test file and thread id', async () => {
+    const dir = copyFixture('vitest-4', 'vitest-leaks');
+    const result = await runVitest('vitest-4', dir, [`--pool=${pool}`], { cli: ['--heap-snapshots'] });
+    expect(result.code, output(result)).toBe(0);
+
+    const report = readReport(dir);
+    expect(reportProblems(report)).toEqual([]);
+    expect(report.snapshots).toBe(true);
+    expect(verdicts(report)).toEqual(LEAKS_FIXTURE_VERDICTS);
+
+    const outDir = join(dir, '.heaplens');
+    const onDisk = readdirSync(join(outDir, 'snapshots')).sort();
+    expect(onDisk).toHaveLength(2 * report.scopes.length);
+    expect(report.files.map((f) => f.path)).toEqual(onDisk.map((f) => `snapshots/${f}`));
+    for (const file of report.files) expect(file.bytes).toBe(statSync(join(outDir, file.path)).size);
+
+    for (const scope of report.scopes) {
+      const { threadId, pid } = scope.worker;
+      expect(scope.snapshots, scope.suite).not.toBeNull();
+      for (const phase of ['before', 'after'] as const) {
+        const path = scope.snapshots![phase];
+        expect(path).toMatch(new RegExp(`^snapshots/test_[a-z-]+\\.test\\.ts__[a-z-]+__t${threadId}-p${pid}__[0-9a-f]{8}__${phase}\\.heapsnapshot$`));
+        expect(head(join(outDir, path))).toMatch(/^\{"snapshot":\{"meta":/);
+      }
+    }
+    const quotes = report.scopes.find((s) => s.suite === 'quote cache')!;
+    expect(quotes.snapshots!.before).toContain('test_module-cache.test.ts__quote-cache__');
+
+    // The terminal lists the files with sizes and says how to open a pair.
+    expect(result.stdout).toMatch(/Snapshots: 22 files, [\d.]+ MB/);
+    expect(result.stdout).toContain('Comparison');
+    expect(result.stderr).toContain('heaplens: report written to .heaplens/report.json');
+  });
+});
+
+describe('heaplens CLI options', () => {
+  it('--fail-on-leak exits 1 although every test passed, and says why last', async () => {
+    const dir = copyFixture('vitest-4', 'vitest-leaks');
+    const result = await runVitest('vitest-4', dir, [], { cli: ['--fail-on-leak', '--out-dir', 'out/heap'] });
+    expect(result.code, output(result)).toBe(1);
+    expect(result.stdout).toMatch(/Tests\s+11 passed/);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines.at(-1)).toBe('heaplens: failing the run because 5 tracked scopes leaked (failOnLeak is on)');
+    expect(readReport(dir, 'out/heap').scopes).toHaveLength(11);
+    expect(existsSync(join(dir, '.heaplens', 'report.json'))).toBe(false);
+  });
+
+  it('HEAPLENS_SNAPSHOTS=1 and `vitest run -- --heap-snapshots` both turn snapshots on', async () => {
+    const dir = copyFixture('vitest-4', 'vitest-leaks');
+    const viaEnv = await runVitest('vitest-4', dir, ['test/module-cache.test.ts'], { env: { HEAPLENS_SNAPSHOTS: '1' } });
+    expect(viaEnv.code, output(viaEnv)).toBe(0);
+    expect(readReport(dir).files).toHaveLength(2);
+
+    const viaArgs = await runVitest('vitest-4', dir, ['test/global-registry.test.ts', '--', '--heap-snapshots']);
+    expect(viaArgs.code, output(viaArgs)).toBe(0);
+    const report = readReport(dir);
+    // A new run replaces the last run's records and snapshots.
+    expect(report.scopes.map((s) => s.suite)).toEqual(['global plugin registry']);
+    expect(report.files.map((f) => f.path).every((p) => p.includes('global-registry'))).toBe(true);
+    expect(report.files).toHaveLength(2);
+
+    const off = await runVitest('vitest-4', dir, ['test/global-registry.test.ts']);
+    expect(off.code, output(off)).toBe(0);
+    expect(readReport(dir).snapshots).toBe(false);
+    expect(existsSync(join(dir, '.heaplens', 'snapshots'))).toBe(false);
+  });
+
+  it('skips a snapshot that would not fit and says why in the report', async () => {
+    const dir = copyFixture('vitest-4', 'vitest-skip');
+    const result = await runVitest('vitest-4', dir, [], { cli: ['--heap-snapshots'] });
+    expect(result.code, output(result)).toBe(0);
+    const [scope] = readReport(dir).scopes;
+    expect(scope!.verdict).toBe('leak');
+    expect(scope!.snapshots).toBeNull();
+    expect(scope!.snapshotsSkipped).toMatch(/^snapshot skipped: heap [\d.]+ MB is above snapshotMaxHeap 1\.0 MB$/);
+    expect(result.stdout).toContain('snapshot skipped');
+  });
+});
