@@ -30,6 +30,11 @@ export function packHeaplens() {
   return join(CACHE, filename);
 }
 
+/** Removes the fixture copies earlier runs left in an env (snapshots can be large). */
+export function cleanProjects(name) {
+  rmSync(join(ENVS_DIR, name, 'projects'), { recursive: true, force: true });
+}
+
 /** Installs (or refreshes) one env; skips the install when nothing changed. */
 export function prepareEnv(name, tarball) {
   const deps = ENVS[name];

@@ -1,6 +1,6 @@
 import pc from 'picocolors';
 import { describe, expect, it } from 'vitest';
-import { renderTerminal, truncateMiddle, type RenderContext } from '../src/report/render-terminal.js';
+import { orderFilesForReading, renderTerminal, truncateMiddle, type RenderContext } from '../src/report/render-terminal.js';
 import type { Report, ReportScope } from '../src/report/schema.js';
 
 const MB = 1024 * 1024;
@@ -122,5 +122,21 @@ describe('truncateMiddle', () => {
     expect(cut.startsWith('start-')).toBe(true);
     expect(cut.endsWith('-end.test.ts')).toBe(true);
     expect(cut).toContain('…');
+  });
+});
+
+describe('orderFilesForReading', () => {
+  it('puts the snapshot pairs of flagged scopes first, then the rest by path', () => {
+    const leak = { ...scope('leak', 'b.test.ts', 'B', 5 * MB), snapshots: { before: 'snapshots/b-before', after: 'snapshots/b-after' } };
+    const ok = { ...scope('ok', 'a.test.ts', 'A', 0), snapshots: { before: 'snapshots/a-before', after: 'snapshots/a-after' } };
+    const files = ['snapshots/a-after', 'snapshots/a-before', 'snapshots/b-after', 'snapshots/b-before', 'snapshots/stray'].map((path) => ({ path, bytes: 1 }));
+    const ordered = orderFilesForReading(report({ scopes: [leak, ok], files }));
+    expect(ordered.map((f) => f.path)).toEqual([
+      'snapshots/b-before',
+      'snapshots/b-after',
+      'snapshots/a-before',
+      'snapshots/a-after',
+      'snapshots/stray',
+    ]);
   });
 });

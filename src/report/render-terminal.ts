@@ -1,7 +1,7 @@
 import type { Colors } from 'picocolors/types.js';
 import { formatBytes, formatDelta } from '../core/bytes.js';
 import type { WorkerIdentity } from '../core/naming.js';
-import type { Report, ReportScope } from './schema.js';
+import type { Report, ReportFile, ReportScope } from './schema.js';
 
 export interface RenderContext {
   readonly colors: Colors;
@@ -86,19 +86,33 @@ export function renderScopeTable(report: Report, c: Colors): string[] {
   return lines;
 }
 
+/**
+ * Snapshot files with sizes, the pairs of flagged scopes first (those are the
+ * ones to open), capped at `maxFiles` lines; report.json lists them all.
+ */
+export function orderFilesForReading(report: Report): ReportFile[] {
+  const rank = new Map<string, number>();
+  report.scopes.forEach((scope, index) => {
+    if (!scope.snapshots) return;
+    rank.set(scope.snapshots.before, index * 2);
+    rank.set(scope.snapshots.after, index * 2 + 1);
+  });
+  const last = Number.MAX_SAFE_INTEGER;
+  return [...report.files].sort((a, b) => (rank.get(a.path) ?? last) - (rank.get(b.path) ?? last) || a.path.localeCompare(b.path));
+}
+
 export function renderFiles(report: Report, ctx: RenderContext): string[] {
   const c = ctx.colors;
   if (report.files.length === 0) return [];
-  const max = ctx.maxFiles ?? 40;
+  const max = ctx.maxFiles ?? 12;
   const total = report.files.reduce((sum, f) => sum + f.bytes, 0);
+  const shown = orderFilesForReading(report).slice(0, max);
   const lines = [
     '',
     `${c.bold('Snapshots')}: ${report.files.length} file${report.files.length === 1 ? '' : 's'}, ${formatBytes(total)} in ${ctx.displayOutDir}`,
   ];
-  const width = Math.max(...report.files.slice(0, max).map((f) => f.path.length));
-  for (const file of report.files.slice(0, max)) {
-    lines.push(`  ${file.path.padEnd(width)}  ${formatBytes(file.bytes).padStart(9)}`);
-  }
+  const width = Math.max(...shown.map((f) => f.path.length));
+  for (const file of shown) lines.push(`  ${file.path.padEnd(width)}  ${formatBytes(file.bytes).padStart(9)}`);
   if (report.files.length > max) lines.push(c.dim(`  … and ${report.files.length - max} more (all listed in report.json)`));
   lines.push(
     c.dim(
