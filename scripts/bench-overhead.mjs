@@ -1,0 +1,99 @@
+// `npm run bench`: what tracking costs on a 40-file Vitest suite.
+// Runs the same generated suite, in the same session, as
+//   baseline      Vitest without heaplens
+//   logHeapUsage  Vitest's own --logHeapUsage (the peer: no GC, no verdicts)
+//   heaplens      heaplens() with trackHeap() in every describe (80 scopes)
+//   snapshots     the same with --heap-snapshots (once: it writes 160 files)
+// and prints wall times (median of RUNS) and ratios against the baseline.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { ENVS_DIR, envNode, packHeaplens, prepareEnv } from './envs.mjs';
+
+const FILES = 40;
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const POOL = process.env.BENCH_POOL ?? 'forks';
+
+const env = prepareEnv('vitest-4', packHeaplens());
+const node = envNode(env);
+const vitest = join(env, 'node_modules', 'vitest', 'vitest.mjs');
+
+function testFile(i) {
+  return `import { describe, expect, it } from 'vitest';
+import { track } from '../track';
+
+const cache = new Map<number, number[]>();
+
+describe('module ${i} parsing', () => {
+  track();
+  for (let t = 0; t < 5; t += 1) {
+    it('parses batch ' + t, () => {
+      const rows = Array.from({ length: 20_000 }, (_, r) => ({ id: r, name: 'row ' + r, score: (r * 7919) % 1000 }));
+      rows.sort((a, b) => a.score - b.score);
+      expect(rows.length).toBe(20_000);
+    });
+  }
+});
+
+describe('module ${i} caching', () => {
+  track();
+  for (let t = 0; t < 5; t += 1) {
+    it('caches batch ' + t, () => {
+      cache.set(t, Array.from({ length: 1_000 }, (_, r) => r));
+      expect(cache.size).toBeGreaterThan(0);
+    });
+  }
+});
+`;
+}
+
+function makeProject(name, withHeaplens) {
+  const dir = join(ENVS_DIR, 'vitest-4', 'projects', name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, 'test'), { recursive: true });
+  writeFileSync(
+    join(dir, 'vitest.config.ts'),
+    withHeaplens
+      ? "import { defineConfig } from 'vitest/config';\nimport { heaplens } from 'heaplens/vitest';\nexport default defineConfig({ plugins: [heaplens()], test: { include: ['test/**/*.test.ts'] } });\n"
+      : "import { defineConfig } from 'vitest/config';\nexport default defineConfig({ test: { include: ['test/**/*.test.ts'] } });\n",
+  );
+  writeFileSync(join(dir, 'track.ts'), withHeaplens ? "export { trackHeap as track } from 'heaplens';\n" : 'export function track(): void {}\n');
+  for (let i = 0; i < FILES; i += 1) writeFileSync(join(dir, 'test', `module-${String(i).padStart(2, '0')}.test.ts`), testFile(i));
+  return dir;
+}
+
+function timeRun(dir, extraArgs, extraEnv = {}) {
+  const started = performance.now();
+  const result = spawnSync(node, [vitest, 'run', `--pool=${POOL}`, ...extraArgs], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', ...extraEnv },
+  });
+  const seconds = (performance.now() - started) / 1000;
+  if (result.status !== 0) throw new Error(`run failed in ${dir}:\n${result.stdout}\n${result.stderr}`);
+  return seconds;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const baselineDir = makeProject('bench-baseline', false);
+const heaplensDir = makeProject('bench-heaplens', true);
+const variants = [
+  { name: 'baseline', run: () => timeRun(baselineDir, []) },
+  { name: 'logHeapUsage', run: () => timeRun(baselineDir, ['--logHeapUsage']) },
+  { name: 'heaplens', run: () => timeRun(heaplensDir, []) },
+];
+timeRun(baselineDir, []); // warm Vite's caches once
+const times = Object.fromEntries(variants.map((v) => [v.name, []]));
+for (let r = 0; r < RUNS; r += 1) for (const v of variants) times[v.name].push(v.run());
+times.snapshots = [timeRun(heaplensDir, [], { HEAPLENS_SNAPSHOTS: '1' })];
+
+const base = median(times.baseline);
+console.log(`heaplens overhead: ${FILES} test files, 80 tracked describes, 400 tests, pool ${POOL}, ${cpus().length} cores, Node ${process.version}`);
+console.log(`median of ${RUNS} runs (snapshots: 1 run)\n`);
+console.log(`${'variant'.padEnd(14)}${'wall s'.padStart(8)}${'ratio'.padStart(8)}  runs`);
+for (const [name, xs] of Object.entries(times)) {
+  const m = median(xs);
+  console.log(`${name.padEnd(14)}${m.toFixed(2).padStart(8)}${(m / base).toFixed(2).padStart(7)}x  ${xs.map((x) => x.toFixed(2)).join(' ')}`);
+}
