@@ -15,6 +15,7 @@ export const ENVS_DIR = join(CACHE, 'envs');
 export const ENVS = {
   'vitest-4': { vitest: '4.1.12' },
   'vitest-3': { vitest: '3.2.4' },
+  'vitest-4.0': { vitest: '4.0.18' },
   'vitest-5': { vitest: '5.1.1', node: '^22.12.0' },
 };
 

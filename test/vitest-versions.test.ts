@@ -4,11 +4,12 @@ import { copyFixture, envNode, output, readReport, runVitest, verdicts, type Env
 import { reportProblems } from './support/report-shape.js';
 import { execFileSync } from 'node:child_process';
 
-// Vitest 3.2 (beforeAll/afterAll hooks) and Vitest 5 on Node 22 (aroundAll,
+// Vitest 3.2 and 4.0 (beforeAll/afterAll hooks) and Vitest 5 on Node 22 (aroundAll,
 // 4.1+ hook signatures) give the same verdicts as Vitest 4.
 const versions: Array<{ env: EnvName; version: string; pool: string }> = [
   { env: 'vitest-3', version: '3.2.4', pool: 'forks' },
   { env: 'vitest-3', version: '3.2.4', pool: 'threads' },
+  { env: 'vitest-4.0', version: '4.0.18', pool: 'vmForks' },
   { env: 'vitest-5', version: '5.1.1', pool: 'forks' },
   { env: 'vitest-5', version: '5.1.1', pool: 'vmThreads' },
 ];

@@ -47,7 +47,17 @@ export function heaplens(userOptions?: HeaplensOptions): HeaplensVitestPlugin {
       const configFile = project.vite.config.configFile;
       const where = configFile ? relative(process.cwd(), configFile) || configFile : 'vitest.config';
       // A HeaplensConfigError prints as its one-line message (see its inspect hook).
-      const options = resolveOptions(userOptions, project.config.root, readOverrides(process.env, process.argv), where);
+      const own = resolveOptions(userOptions, project.config.root, readOverrides(process.env, process.argv), where);
+      const reporters = vitest.config.reporters as unknown[];
+      const existing = reporters.find(
+        (r): r is HeaplensReporter => typeof r === 'object' && r !== null && REPORTER_MARK in r,
+      );
+      // One run, one report: with several Vitest projects, the first project's
+      // run-level settings (outDir, threshold, snapshots, failOnLeak) apply to
+      // all; `include` and `enabled` stay per project.
+      const options: ResolvedOptions = existing
+        ? { ...existing.options, root: own.root, include: own.include, enabled: own.enabled }
+        : own;
       // Fail before any test runs if outDir is not ours to replace.
       prepareOutDir(options.outDir);
       if (!project.config.setupFiles.includes(SETUP_FILE)) project.config.setupFiles.unshift(SETUP_FILE);
@@ -57,9 +67,7 @@ export function heaplens(userOptions?: HeaplensOptions): HeaplensVitestPlugin {
         vitestVersion: vitest.version,
       };
       (project.provide as (key: string, value: unknown) => void)(PROVIDE_KEY, provided);
-      const reporters = vitest.config.reporters as unknown[];
-      const present = reporters.some((r) => typeof r === 'object' && r !== null && REPORTER_MARK in r);
-      if (!present && options.enabled) reporters.push(new HeaplensReporter(options));
+      if (!existing) reporters.push(new HeaplensReporter(options));
     },
   };
 }

@@ -26,7 +26,7 @@ export class HeaplensReporter implements Reporter {
   private readonly env: NodeJS.ProcessEnv;
 
   constructor(
-    private readonly options: ResolvedOptions,
+    readonly options: ResolvedOptions,
     env: NodeJS.ProcessEnv = process.env,
   ) {
     this.env = env;

@@ -12,7 +12,7 @@ import type { Report } from '../../src/report/schema.js';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const FIXTURES = join(ROOT, 'fixtures');
 
-export type EnvName = 'vitest-4' | 'vitest-3' | 'vitest-5';
+export type EnvName = 'vitest-4' | 'vitest-4.0' | 'vitest-3' | 'vitest-5';
 
 export function envDir(env: EnvName): string {
   const dir = join(ROOT, '.cache', 'envs', env);
