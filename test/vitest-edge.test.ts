@@ -70,3 +70,21 @@ describe('a crashed worker', () => {
     expect(crashed.heap).toBeNull();
   });
 });
+
+describe('several Vitest projects in one run', () => {
+  it('measures each project in its own pool and writes one report', async () => {
+    const dir = copyFixture('vitest-4', 'vitest-projects');
+    const result = await runVitest('vitest-4', dir, []);
+    expect(result.code, output(result)).toBe(0);
+    const report = readReport(dir);
+    expect(reportProblems(report)).toEqual([]);
+    expect(verdicts(report)).toEqual({
+      'integration/pool.test.ts :: connection pool that never releases': 'leak',
+      'unit/pure.test.ts :: pure helpers': 'ok',
+    });
+    const byFile = Object.fromEntries(report.scopes.map((s) => [s.file, s.worker.threadId]));
+    expect(byFile['unit/pure.test.ts']).toBe(0); // forks
+    expect(byFile['integration/pool.test.ts']).toBeGreaterThan(0); // threads
+    expect(result.stdout.match(/HEAPLENS/g)).toHaveLength(1);
+  });
+});
