@@ -1,0 +1,39 @@
+/**
+ * A Uint32Array that may be larger than one allocation allows: split into
+ * chunks of `chunkLength` elements (a power of two). The first chunk is read
+ * on a fast path, so the common single-chunk case costs one comparison.
+ */
+export class BigUint32Array {
+  /** Elements per chunk; Node caps one typed array at 2^32 bytes, we stay at 1 GiB. */
+  static readonly DEFAULT_CHUNK_LENGTH = 2 ** 28;
+
+  readonly chunks: Uint32Array[];
+  private readonly first: Uint32Array;
+  private readonly firstLength: number;
+  private readonly shift: number;
+  private readonly mask: number;
+
+  constructor(
+    readonly length: number,
+    chunkLength: number = BigUint32Array.DEFAULT_CHUNK_LENGTH,
+  ) {
+    if (!Number.isInteger(Math.log2(chunkLength))) throw new RangeError('chunkLength must be a power of two');
+    this.shift = Math.log2(chunkLength);
+    this.mask = chunkLength - 1;
+    this.chunks = [];
+    for (let start = 0; start < length || this.chunks.length === 0; start += chunkLength) {
+      this.chunks.push(new Uint32Array(Math.min(chunkLength, length - start)));
+    }
+    this.first = this.chunks[0]!;
+    this.firstLength = this.first.length;
+  }
+
+  get(index: number): number {
+    return index < this.firstLength ? this.first[index]! : this.chunks[index >>> this.shift]![index & this.mask]!;
+  }
+
+  set(index: number, value: number): void {
+    if (index < this.firstLength) this.first[index] = value;
+    else this.chunks[index >>> this.shift]![index & this.mask] = value;
+  }
+}

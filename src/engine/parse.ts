@@ -1,0 +1,71 @@
+import { open } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { HeapSnapshotError } from './errors.js';
+import { LoadError, SnapshotLoader, type LoaderOptions, type SnapshotData, type SnapshotIds } from './loader.js';
+
+/** A file path, or a stream of the snapshot's text (e.g. `v8.getHeapSnapshot()`). */
+export type SnapshotSource = string | Readable;
+
+export interface ParseOptions {
+  /** Name used in error messages for a stream source. */
+  readonly name?: string;
+  /** Typed-array chunk length (elements); tests use small ones to exercise split arrays. */
+  readonly chunkLength?: number;
+}
+
+const READ_SIZE = 4 * 1024 * 1024;
+
+async function feed(source: SnapshotSource, loader: SnapshotLoader): Promise<void> {
+  if (typeof source === 'string') {
+    const handle = await open(source, 'r');
+    try {
+      // One reusable buffer: the loader copies what it keeps.
+      const buffer = Buffer.allocUnsafe(READ_SIZE);
+      while (!loader.done) {
+        const { bytesRead } = await handle.read(buffer, 0, READ_SIZE, null);
+        if (bytesRead === 0) break;
+        loader.write(buffer.subarray(0, bytesRead));
+      }
+    } finally {
+      await handle.close();
+    }
+    return;
+  }
+  for await (const chunk of source as AsyncIterable<Buffer | string>) {
+    loader.write(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    if (loader.done) {
+      source.destroy();
+      break;
+    }
+  }
+}
+
+function describeSource(source: SnapshotSource, options: ParseOptions): string {
+  return typeof source === 'string' ? source : options.name ?? '<stream>';
+}
+
+async function load<T>(source: SnapshotSource, options: ParseOptions, loaderOptions: LoaderOptions, finish: (l: SnapshotLoader) => T): Promise<T> {
+  const name = describeSource(source, options);
+  const loader = new SnapshotLoader({ ...loaderOptions, ...(options.chunkLength ? { chunkLength: options.chunkLength } : {}) });
+  try {
+    await feed(source, loader);
+    return finish(loader);
+  } catch (error) {
+    if (error instanceof LoadError) throw new HeapSnapshotError(name, error.message);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new HeapSnapshotError(name, 'no such file');
+    if (code === 'EISDIR') throw new HeapSnapshotError(name, 'is a directory, not a heap snapshot file');
+    if (code === 'EACCES') throw new HeapSnapshotError(name, 'permission denied');
+    throw error;
+  }
+}
+
+/** Parses a whole snapshot into typed arrays (streamed; the file is never held in memory). */
+export function parseSnapshot(source: SnapshotSource, options: ParseOptions = {}): Promise<SnapshotData> {
+  return load(source, options, {}, (l) => l.finish());
+}
+
+/** Reads only the node ids (sorted): enough to tell new objects of a later snapshot apart. */
+export function readSnapshotIds(source: SnapshotSource, options: ParseOptions = {}): Promise<SnapshotIds> {
+  return load(source, options, { idsOnly: true }, (l) => l.finishIds());
+}
