@@ -45,7 +45,7 @@ describe('judge', () => {
   it('flags growth above the threshold as a leak', () => {
     const j = judge(record({ before: m(10 * MB), after: m(12 * MB) }), MB);
     expect(j.verdict).toBe('leak');
-    expect(j.reason).toBe('heap grew +2.0 MB (allocation sampling unavailable) after it ended (threshold 1.0 MB)');
+    expect(j.reason).toBe('kept +2.0 MB alive after it ended (threshold 1.0 MB)');
     expect(j.heap).toEqual({ before: 10 * MB, after: 12 * MB, growth: 2 * MB });
   });
 
@@ -56,7 +56,7 @@ describe('judge', () => {
   it('is ok at exactly the threshold', () => {
     const j = judge(record({ before: m(10 * MB), after: m(11 * MB) }), MB);
     expect(j.verdict).toBe('ok');
-    expect(j.reason).toBe('heap grew +1.0 MB (allocation sampling unavailable), within the threshold (1.0 MB)');
+    expect(j.reason).toBe('kept +1.0 MB alive, within the threshold (1.0 MB)');
   });
 
   it('is a leak one byte above the threshold', () => {
@@ -85,31 +85,31 @@ describe('judge', () => {
 });
 
 describe('judge with allocation sampling', () => {
-  it('judges on sampled live bytes plus external growth, not on the heap delta', () => {
-    // The heap fell by 4 MB (another file's memory was freed) while the scope kept 6 MB alive.
-    const j = judge(
-      record({ before: m(40 * MB), after: m(36 * MB), sampled: { bytes: 6 * MB, samples: 700 } }),
-      MB,
-    );
+  it('uses a third of the sampled bytes when other memory was freed during the scope', () => {
+    // The heap fell by 4 MB (another file's memory was freed) while the scope's sampled allocations are 6 MB.
+    const j = judge(record({ before: m(40 * MB), after: m(36 * MB), sampled: { bytes: 6 * MB, samples: 700 } }), MB);
     expect(j.verdict).toBe('leak');
-    expect(j.retained).toEqual({ bytes: 6 * MB, method: 'allocation-sampling' });
+    expect(j.retained).toEqual({ bytes: 2 * MB, method: 'allocation-sampling' });
     expect(j.heap?.growth).toBe(-4 * MB);
+    expect(j.reason).toBe('kept at least +2.0 MB alive (allocation sampling; other memory was freed meanwhile) after it ended (threshold 1.0 MB)');
   });
 
-  it('adds external growth, which the sampler cannot see', () => {
-    const j = judge(record({ before: m(10 * MB, 0), after: m(10 * MB, 3 * MB), sampled: { bytes: 100, samples: 1 } }), MB);
-    expect(j.retained).toEqual({ bytes: 3 * MB + 100, method: 'allocation-sampling' });
+  it('keeps the exact heap delta when sampling does not prove more (sampling can overstate up to ~3x)', () => {
+    // A real case: 0.53 MB kept, sampled 1.37 MB because of elements-kind transitions.
+    const j = judge(record({ before: m(10 * MB), after: m(10 * MB + 534_423), sampled: { bytes: 1_372_447, samples: 170 } }), MB);
+    expect(j.retained).toEqual({ bytes: 534_423, method: 'heap-delta' });
+    expect(j.verdict).toBe('ok');
+    expect(j.reason).toBe('kept +522 KB alive, within the threshold (1.0 MB)');
+  });
+
+  it('adds external growth, which the sampler cannot see, to the sampled side', () => {
+    const j = judge(record({ before: m(20 * MB, 0), after: m(12 * MB, 3 * MB), sampled: { bytes: 3 * MB, samples: 400 } }), MB);
+    expect(j.retained).toEqual({ bytes: 4 * MB, method: 'allocation-sampling' });
     expect(j.verdict).toBe('leak');
   });
 
-  it('counts a drop in external memory as zero', () => {
-    const j = judge(record({ before: m(10 * MB, 8 * MB), after: m(10 * MB, 0), sampled: { bytes: 2 * MB, samples: 250 } }), MB);
-    expect(j.retained?.bytes).toBe(2 * MB);
-  });
-
-  it('is ok when the sampled bytes are within the threshold although the heap grew', () => {
-    const j = judge(record({ before: m(10 * MB), after: m(14 * MB), sampled: { bytes: 200 * 1024, samples: 25 } }), MB);
-    expect(j.verdict).toBe('ok');
-    expect(j.reason).toContain('within the threshold');
+  it('counts a drop in external memory as zero on the sampled side', () => {
+    const j = judge(record({ before: m(10 * MB, 8 * MB), after: m(10 * MB, 0), sampled: { bytes: 6 * MB, samples: 750 } }), MB);
+    expect(j.retained).toEqual({ bytes: 2 * MB, method: 'allocation-sampling' });
   });
 });

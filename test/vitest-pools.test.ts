@@ -36,7 +36,7 @@ describe.each(runs)('vitest 4, pool $name', ({ args, threads }) => {
     }
     const samples = report.scopes.find((s) => s.suite === 'sample store')!;
     // 40 × 256 KiB Float64Arrays live outside the JS heap.
-    expect(samples.memory!.external.growth).toBeGreaterThanOrEqual(10 * 1024 * 1024);
+    expect(samples.memory!.external.growth).toBeGreaterThan(10 * 1024 * 1024 - 64 * 1024);
 
     // The terminal report: flagged first, then the rest.
     const text = result.stdout;

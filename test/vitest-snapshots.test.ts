@@ -47,9 +47,9 @@ describe.each(['forks', 'threads', 'vmThreads'])('heaplens --heap-snapshots, poo
     expect(quotes.snapshots!.before).toContain('test_module-cache.test.ts__quote-cache__');
 
     // The terminal lists the files with sizes and says how to open a pair.
-    expect(result.stdout).toMatch(/Snapshots: 22 files, [\d.]+ MB/);
+    expect(result.stdout).toMatch(/Snapshots: 24 files, [\d.]+ MB/);
     expect(result.stdout).toContain('Comparison');
-    expect(result.stderr).toContain('heaplens: report written to .heaplens/report.json');
+    expect(result.stdout).toContain('Report: .heaplens/report.json');
   });
 });
 
@@ -58,10 +58,10 @@ describe('heaplens CLI options', () => {
     const dir = copyFixture('vitest-4', 'vitest-leaks');
     const result = await runVitest('vitest-4', dir, [], { cli: ['--fail-on-leak', '--out-dir', 'out/heap'] });
     expect(result.code, output(result)).toBe(1);
-    expect(result.stdout).toMatch(/Tests\s+11 passed/);
+    expect(result.stdout).toMatch(/Tests\s+12 passed/);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines.at(-1)).toBe('heaplens: failing the run because 5 tracked scopes leaked (failOnLeak is on)');
-    expect(readReport(dir, 'out/heap').scopes).toHaveLength(11);
+    expect(readReport(dir, 'out/heap').scopes).toHaveLength(12);
     expect(existsSync(join(dir, '.heaplens', 'report.json'))).toBe(false);
   });
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import pc from 'picocolors';
 import { HEAPLENS_VERSION } from '../version.js';
 import { parseCliArgs, USAGE } from './args.js';
@@ -63,7 +63,6 @@ async function main(argv: readonly string[]): Promise<number> {
       }
       return outcome.code;
     }
-    say(pc.dim(`heaplens: report written to ${relative(process.cwd(), result.reportPath)}`));
     if (cli.failOnLeak && result.leaks > 0 && outcome.code === 0) {
       say(pc.red(`heaplens: failing because ${result.leaks} tracked scope${result.leaks === 1 ? '' : 's'} leaked (--fail-on-leak)`));
       return 1;

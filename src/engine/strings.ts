@@ -16,6 +16,25 @@ export class StringTable {
     this.cache = new Array<string | undefined>(length);
   }
 
+  /** Indexes of the strings whose raw bytes contain `needle` (found with native Buffer search). */
+  indexesContaining(needle: Buffer): number[] {
+    const found: number[] = [];
+    let at = this.bytes.indexOf(needle);
+    while (at !== -1) {
+      // The string whose content range holds `at`: binary search on starts.
+      let lo = 0;
+      let hi = this.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >>> 1;
+        if (this.starts[mid]! <= at) lo = mid;
+        else hi = mid - 1;
+      }
+      if (this.length > 0 && this.starts[lo]! <= at && at < this.ends[lo]! && found.at(-1) !== lo) found.push(lo);
+      at = this.bytes.indexOf(needle, at + needle.length);
+    }
+    return found;
+  }
+
   get(index: number): string {
     const cached = this.cache[index];
     if (cached !== undefined) return cached;

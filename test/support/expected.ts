@@ -4,6 +4,7 @@ export const LEAKS_FIXTURE_VERDICTS: Record<string, 'leak' | 'ok'> = {
   'test/array-buffers.test.ts :: transient sample buffers': 'ok',
   'test/clean.test.ts :: bounded cache': 'ok',
   'test/clean.test.ts :: large transient allocations': 'ok',
+  'test/clean.test.ts :: small memoized history': 'ok',
   'test/clean.test.ts :: weakly held metadata': 'ok',
   'test/emitter-listeners.test.ts :: order subscribers that clean up': 'ok',
   'test/emitter-listeners.test.ts :: order subscribers that never unsubscribe': 'leak',

@@ -1,0 +1,129 @@
+import type { EssentialEdges } from './essential-edges.js';
+import type { HeapGraph } from './graph.js';
+import type { Retainers } from './retainers.js';
+
+export interface DominatorTree {
+  /** Immediate dominator of each node (by ordinal); the root and unreachable nodes map to the root. */
+  readonly dominator: Uint32Array;
+  /** Bytes freed if the node were freed: self size plus the sizes of the nodes it dominates. */
+  readonly retainedSize: Float64Array;
+  /** Whether the node is reachable from the root through essential edges. */
+  readonly reachable: Uint8Array;
+}
+
+/**
+ * Dominators by Lengauer–Tarjan (the simple version, with path compression),
+ * over essential edges only, then retained sizes by summing each node into its
+ * dominator in reverse DFS order. Iterative throughout: heaps have paths far
+ * deeper than the call stack.
+ */
+export function buildDominatorTree(graph: HeapGraph, retainers: Retainers, essential: EssentialEdges): DominatorTree {
+  const n = graph.nodeCount;
+  const { firstEdge, edgeFieldCount } = graph;
+  const { firstRetainer, retainerNodes, retainerEdges } = retainers;
+  const root = graph.rootOrdinal;
+
+  // 1. DFS from the root: preorder numbers (dfs), the vertex of each number, the DFS parent.
+  const dfs = new Int32Array(n).fill(-1);
+  const vertex = new Uint32Array(n);
+  const parent = new Uint32Array(n);
+  const stackNode = new Uint32Array(n);
+  const stackEdge = new Uint32Array(n);
+  let count = 0;
+  let depth = 0;
+  dfs[root] = count;
+  vertex[count++] = root;
+  stackNode[0] = root;
+  stackEdge[0] = firstEdge[root]!;
+  depth = 1;
+  while (depth > 0) {
+    const node = stackNode[depth - 1]!;
+    const end = firstEdge[node + 1]!;
+    let e = stackEdge[depth - 1]!;
+    let pushed = false;
+    for (; e < end; e += edgeFieldCount) {
+      if (!essential.isEssential(node, e)) continue;
+      const child = graph.edgeTarget(e);
+      if (dfs[child] !== -1) continue;
+      dfs[child] = count;
+      vertex[count] = child;
+      parent[count] = dfs[node]!;
+      count += 1;
+      stackEdge[depth - 1] = e + edgeFieldCount;
+      stackNode[depth] = child;
+      stackEdge[depth] = firstEdge[child]!;
+      depth += 1;
+      pushed = true;
+      break;
+    }
+    if (!pushed) depth -= 1;
+  }
+
+  // 2. Semidominators and immediate dominators, by DFS number.
+  const semi = new Uint32Array(count);
+  const idom = new Uint32Array(count);
+  const label = new Uint32Array(count);
+  const ancestor = new Int32Array(count).fill(-1);
+  const bucketHead = new Int32Array(count).fill(-1);
+  const bucketNext = new Int32Array(count).fill(-1);
+  const path = stackNode; // reused as the compression stack
+  for (let v = 0; v < count; v += 1) {
+    semi[v] = v;
+    label[v] = v;
+  }
+  const evaluate = (v: number): number => {
+    if (ancestor[v] === -1) return v;
+    // Compress the ancestor chain of v, iteratively.
+    let top = 0;
+    let x = v;
+    while (ancestor[ancestor[x]!]! !== -1) {
+      path[top++] = x;
+      x = ancestor[x]!;
+    }
+    while (top > 0) {
+      const y = path[--top]!;
+      const a = ancestor[y]!;
+      if (semi[label[a]!]! < semi[label[y]!]!) label[y] = label[a]!;
+      ancestor[y] = ancestor[a]!;
+    }
+    return label[v]!;
+  };
+  for (let w = count - 1; w > 0; w -= 1) {
+    const node = vertex[w]!;
+    for (let r = firstRetainer[node]!, end = firstRetainer[node + 1]!; r < end; r += 1) {
+      const source = retainerNodes[r]!;
+      const v = dfs[source]!;
+      if (v === -1 || !essential.isEssential(source, retainerEdges[r]!)) continue;
+      const u = evaluate(v);
+      if (semi[u]! < semi[w]!) semi[w] = semi[u]!;
+    }
+    bucketNext[w] = bucketHead[semi[w]!]!;
+    bucketHead[semi[w]!] = w;
+    const p = parent[w]!;
+    ancestor[w] = p;
+    for (let v = bucketHead[p]!; v !== -1; v = bucketNext[v]!) {
+      const u = evaluate(v);
+      idom[v] = semi[u]! < semi[v]! ? u : p;
+    }
+    bucketHead[p] = -1;
+  }
+  for (let w = 1; w < count; w += 1) {
+    if (idom[w] !== semi[w]) idom[w] = idom[idom[w]!]!;
+  }
+
+  // 3. Back to ordinals; retained sizes bottom-up in reverse DFS order.
+  const dominator = new Uint32Array(n).fill(root);
+  const reachable = new Uint8Array(n);
+  const retainedSize = new Float64Array(n);
+  for (let o = 0; o < n; o += 1) retainedSize[o] = graph.selfSize(o);
+  for (let w = 0; w < count; w += 1) {
+    const node = vertex[w]!;
+    reachable[node] = 1;
+    if (w > 0) dominator[node] = vertex[idom[w]!]!;
+  }
+  for (let w = count - 1; w > 0; w -= 1) {
+    const node = vertex[w]!;
+    retainedSize[vertex[idom[w]!]!]! += retainedSize[node]!;
+  }
+  return { dominator, retainedSize, reachable };
+}
