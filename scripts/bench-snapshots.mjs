@@ -75,15 +75,14 @@ function ratios(t) {
 }
 
 function cell(r, what) {
-  if (!r) return '-';
+  if (!r || r.status.startsWith('n/a')) return '-';
   if (what === 'wall') return r.wallMs != null ? (r.wallMs / 1000).toFixed(2) : '-';
   if (r.peakRssMB == null) return '-';
   return `${r.peakRssIsLowerBound ? '>=' : ''}${Math.round(r.peakRssMB)}`;
 }
 
-function table(rows) {
+function table(rows, right = new Set()) {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
-  const right = new Set([2, 3]);
   const fmt = (r) => r.map((c, i) => (right.has(i) ? String(c).padStart(widths[i]) : String(c).padEnd(widths[i]))).join('  ').trimEnd();
   return [fmt(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(fmt)].join('\n');
 }
@@ -95,13 +94,14 @@ function printTable(res) {
     const sizeLabel = `${e.size} MB (${(m.bytes / 1048576).toFixed(0)} MB, ${(m.nodeCount / 1e6).toFixed(2)}M n / ${(m.edgeCount / 1e6).toFixed(2)}M e, K=${e.manifest.leaked})`;
     let first = true;
     for (const [task, r] of Object.entries(e.tasks)) {
-      const result = r.status === 'ok' ? r.summary ?? 'ok' : r.status;
+      let result = r.status === 'ok' ? r.summary ?? 'ok' : r.status;
+      if (r.module && !r.module.endsWith(join('dist', 'index.js'))) result += ` [from ${r.module}]`;
       rows.push([first ? sizeLabel : '', TASKS[task].label, cell(r, 'wall'), cell(r, 'rss'), result]);
       first = false;
     }
   }
   console.log('\nwall s = the task alone in a fresh node (module import excluded); peak RSS = the whole child process (maxRSS).');
-  console.log(table(rows));
+  console.log(table(rows, new Set([2, 3])));
   const f = (x, suffix = 'x') => (x == null ? 'n/a' : `${x}${suffix}`);
   console.log('\nratios');
   const rrows = [['size', 'memlab findLeaks time / heaplens diff time', 'heaplens diff RSS / memlab findLeaks RSS', 'heaplens parse / JSON.parse (time, RSS)']];
@@ -109,6 +109,6 @@ function printTable(res) {
     const r = e.ratios ?? {};
     rrows.push([`${e.size} MB`, f(r.memlabFindLeaksTimeOverHeaplensDiff), f(r.heaplensDiffRssOverMemlabFindLeaks), `${f(r.heaplensParseTimeOverJsonParse)}, ${f(r.heaplensParseRssOverJsonParse)}`]);
   }
-  console.log(table(rrows).replace(/^/gm, ''));
+  console.log(table(rrows));
   console.log(`\nresults: ${join(BENCH_DIR, 'results.json')}`);
 }

@@ -113,3 +113,10 @@ describe('judge with allocation sampling', () => {
     expect(j.retained).toEqual({ bytes: 2 * MB, method: 'allocation-sampling' });
   });
 });
+
+describe('judge: sampling close to the heap delta', () => {
+  it('keeps the heap delta when sampling is higher only by noise', () => {
+    const j = judge(record({ before: m(10 * MB, 0), after: m(10 * MB, 10 * MB), sampled: { bytes: 300 * 1024, samples: 40 } }), MB);
+    expect(j.retained).toEqual({ bytes: 10 * MB, method: 'heap-delta' });
+  });
+});

@@ -39,6 +39,8 @@ export function heapFigures(record: ScopeRecord): HeapFigures | null {
  * sampled figure a lower bound.
  */
 export const SAMPLING_OVERSTATEMENT = 3;
+/** Sampling must exceed the heap delta by this much (or 5%) before it is preferred. */
+export const SAMPLING_MARGIN = 256 * 1024;
 
 /**
  * What the scope kept alive, as a lower bound, so that a verdict of `leak`
@@ -49,13 +51,18 @@ export const SAMPLING_OVERSTATEMENT = 3;
  *   sometimes released while the next file's suite runs);
  * - the sampled live bytes the scope allocated cannot be lowered by such
  *   frees, but can be overstated (see SAMPLING_OVERSTATEMENT).
- * The larger of the heap delta and (sampled / 3 + external growth) is kept.
+ * The heap delta is kept unless (sampled / 3 + external growth) is clearly
+ * larger (by SAMPLING_MARGIN or 5%), which only happens when memory outside
+ * the scope was freed meanwhile.
  */
 export function retainedBytes(record: ScopeRecord, heap: HeapFigures): Retained {
   if (record.sampled && record.before && record.after) {
     const external = Math.max(0, record.after.external - record.before.external);
     const sampled = Math.round(record.sampled.bytes / SAMPLING_OVERSTATEMENT) + external;
-    if (sampled > heap.growth) return { bytes: sampled, method: 'allocation-sampling' };
+    // Only when sampling shows clearly more: small differences are noise, not frees elsewhere.
+    if (sampled > heap.growth + Math.max(SAMPLING_MARGIN, Math.abs(heap.growth) * 0.05)) {
+      return { bytes: sampled, method: 'allocation-sampling' };
+    }
   }
   return { bytes: heap.growth, method: 'heap-delta' };
 }

@@ -24,9 +24,9 @@ export interface ReportScope {
   /** JS heap plus external (ArrayBuffer) memory; null when the scope was not measured at both ends. */
   readonly heap: MemoryFigures | null;
   /**
-   * Bytes the scope kept alive, compared with the threshold: live objects it
-   * allocated (V8 allocation sampling) plus external-memory growth; or the
-   * heap growth where sampling was unavailable. Null for inconclusive scopes.
+   * Bytes the scope kept alive, at least; compared with the threshold. The
+   * larger of the heap growth and a third of the sampled live bytes it
+   * allocated plus external growth (see the README). Null for inconclusive scopes.
    */
   readonly retained: number | null;
   /** How `retained` was measured. */
