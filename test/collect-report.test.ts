@@ -1,33 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Measurement } from '../src/core/measure.js';
 import type { ScopeRecord } from '../src/core/record.js';
 import { collectReport, countLeaks, type CollectInput } from '../src/report/collect.js';
+import { MB, measurement, scopeRecord } from './support/records.js';
 
-const MB = 1024 * 1024;
-
-function m(usedHeap: number, external = 0, detachedContexts = 0): Measurement {
-  return { usedHeap, external, detachedContexts, heapLimit: 4096 * MB };
-}
+const m = measurement;
 
 function record(file: string, suite: string, growth: number, extra: Partial<ScopeRecord> = {}): ScopeRecord {
-  return {
-    kind: 'heaplens-scope',
-    version: 1,
-    runner: { name: 'vitest', version: '4.1.12' },
-    file,
-    suite,
-    ordinal: 0,
-    worker: { threadId: 1, pid: 10, workerId: null },
-    state: 'done',
-    before: m(10 * MB),
-    after: m(10 * MB + growth),
-    sampled: null,
-    snapshots: { status: 'off' },
-    error: null,
-    startedAt: 0,
-    endedAt: 1,
-    ...extra,
-  };
+  return scopeRecord({ file, suite, before: m(10 * MB), after: m(10 * MB + growth), ...extra });
 }
 
 function input(records: ScopeRecord[], extra: Partial<CollectInput> = {}): CollectInput {

@@ -1,34 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Measurement } from '../src/core/measure.js';
-import type { ScopeRecord } from '../src/core/record.js';
 import { heapFigures, judge } from '../src/core/verdict.js';
+import { MB, measurement, scopeRecord } from './support/records.js';
 
-const MB = 1024 * 1024;
-
-function m(usedHeap: number, external = 0): Measurement {
-  return { usedHeap, external, detachedContexts: 0, heapLimit: 4096 * MB };
-}
-
-function record(overrides: Partial<ScopeRecord>): ScopeRecord {
-  return {
-    kind: 'heaplens-scope',
-    version: 1,
-    runner: { name: 'vitest', version: '4.1.12' },
-    file: 'test/a.test.ts',
-    suite: 'A',
-    ordinal: 0,
-    worker: { threadId: 1, pid: 10, workerId: null },
-    state: 'done',
-    before: m(10 * MB),
-    after: m(10 * MB),
-    sampled: null,
-    snapshots: { status: 'off' },
-    error: null,
-    startedAt: 0,
-    endedAt: 1,
-    ...overrides,
-  };
-}
+const m = measurement;
+const record = scopeRecord;
 
 describe('heapFigures', () => {
   it('sums usedHeap and external at both ends', () => {
