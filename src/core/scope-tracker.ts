@@ -108,18 +108,20 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
         async end() {
           const after = await measure();
           let sampled: SampledBytes | null = null;
-          if (mark !== null) {
-            try {
-              sampled = await sampler.liveSince(mark);
-            } finally {
-              await sampler.release();
+          try {
+            if (mark !== null) sampled = await sampler.liveSince(mark);
+            // The after snapshot must be written while the inspector session is
+            // still open: closing it disables the HeapProfiler agent, which
+            // clears V8's object ids, and ids are how a diff tells new objects
+            // from old ones.
+            if (snapshots.status === 'written') {
+              const taken = snapshot(base, 'after', after);
+              snapshots = 'file' in taken
+                ? { ...snapshots, after: taken.file }
+                : { status: 'skipped', reason: taken.skipped, before: snapshots.before };
             }
-          }
-          if (snapshots.status === 'written') {
-            const taken = snapshot(base, 'after', after);
-            snapshots = 'file' in taken
-              ? { ...snapshots, after: taken.file }
-              : { status: 'skipped', reason: taken.skipped, before: snapshots.before };
+          } finally {
+            if (mark !== null) await sampler.release();
           }
           await write({ ...running(), state: 'done', after, sampled, endedAt: Date.now() });
         },

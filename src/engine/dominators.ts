@@ -9,6 +9,8 @@ export interface DominatorTree {
   readonly retainedSize: Float64Array;
   /** Whether the node is reachable from the root through essential edges. */
   readonly reachable: Uint8Array;
+  /** Reachable nodes in DFS preorder: every node comes after its dominator. */
+  readonly order: Uint32Array;
 }
 
 /**
@@ -125,5 +127,5 @@ export function buildDominatorTree(graph: HeapGraph, retainers: Retainers, essen
     const node = vertex[w]!;
     retainedSize[vertex[idom[w]!]!]! += retainedSize[node]!;
   }
-  return { dominator, retainedSize, reachable };
+  return { dominator, retainedSize, reachable, order: vertex.slice(0, count) };
 }

@@ -12,7 +12,14 @@ export interface SnapshotData {
   readonly strings: StringTable;
 }
 
-/** Only the node ids of a snapshot, sorted ascending: all a diff needs of `before`. */
+/** Nodes and strings without edges: enough to name what a later snapshot no longer has. */
+export interface SnapshotNodes {
+  readonly meta: SnapshotMeta;
+  readonly nodes: BigUint32Array;
+  readonly strings: StringTable;
+}
+
+/** Only the node ids of a snapshot, sorted ascending. */
 export interface SnapshotIds {
   readonly meta: SnapshotMeta;
   readonly ids: Uint32Array;
@@ -55,8 +62,10 @@ class ByteSink {
 }
 
 export interface LoaderOptions {
-  /** Read only node ids and stop after the nodes array (for the `before` side of a diff). */
+  /** Read only node ids and stop after the nodes array. */
   readonly idsOnly?: boolean;
+  /** Skip the edges array (the `before` side of a diff needs nodes and strings only). */
+  readonly skipEdges?: boolean;
   /** Elements per typed-array chunk (tests force small chunks to exercise the split path). */
   readonly chunkLength?: number;
 }
@@ -84,10 +93,12 @@ export class SnapshotLoader {
   private field = 0;
   private key = '';
   private readonly idsOnly: boolean;
+  private readonly skipEdges: boolean;
   private readonly chunkLength: number;
 
   constructor(options: LoaderOptions = {}) {
     this.idsOnly = options.idsOnly ?? false;
+    this.skipEdges = options.skipEdges ?? false;
     this.chunkLength = options.chunkLength ?? BigUint32Array.DEFAULT_CHUNK_LENGTH;
   }
 
@@ -131,6 +142,16 @@ export class SnapshotLoader {
     const indexed = indexStrings(this.strings.bytes(), 1024);
     if (!indexed) throw new LoadError('truncated: the strings array is not closed');
     return { meta, nodes: this.nodes, edges: this.edges, strings: indexed.table };
+  }
+
+  /** Finishes a load with `skipEdges`. */
+  finishNodes(): SnapshotNodes {
+    const meta = this.requireMeta();
+    if (!this.nodes) throw new LoadError('truncated: the file ends before its nodes array');
+    if (!this.sawStrings) throw new LoadError('truncated: the file ends before its strings array');
+    const indexed = indexStrings(this.strings.bytes(), 1024);
+    if (!indexed) throw new LoadError('truncated: the strings array is not closed');
+    return { meta, nodes: this.nodes, strings: indexed.table };
   }
 
   /** Finishes an ids-only load. */
@@ -220,7 +241,7 @@ export class SnapshotLoader {
 
   private openSection(name: string): void {
     const meta = this.meta!;
-    if (name === 'edges' && !this.idsOnly) {
+    if (name === 'edges' && !this.idsOnly && !this.skipEdges) {
       this.edges = new BigUint32Array(meta.edgeCount * meta.edgeFieldCount, this.chunkLength);
       this.section = { kind: 'numbers', name: 'edges' };
       this.resetNumbers();

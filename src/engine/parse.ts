@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { HeapSnapshotError } from './errors.js';
-import { LoadError, SnapshotLoader, type LoaderOptions, type SnapshotData, type SnapshotIds } from './loader.js';
+import { LoadError, SnapshotLoader, type LoaderOptions, type SnapshotData, type SnapshotIds, type SnapshotNodes } from './loader.js';
 
 /** A file path, or a stream of the snapshot's text (e.g. `v8.getHeapSnapshot()`). */
 export type SnapshotSource = string | Readable;
@@ -68,4 +68,9 @@ export function parseSnapshot(source: SnapshotSource, options: ParseOptions = {}
 /** Reads only the node ids (sorted): enough to tell new objects of a later snapshot apart. */
 export function readSnapshotIds(source: SnapshotSource, options: ParseOptions = {}): Promise<SnapshotIds> {
   return load(source, options, { idsOnly: true }, (l) => l.finishIds());
+}
+
+/** Reads nodes and strings, skipping the edges: the `before` side of a diff. */
+export function parseSnapshotNodes(source: SnapshotSource, options: ParseOptions = {}): Promise<SnapshotNodes> {
+  return load(source, options, { skipEdges: true }, (l) => l.finishNodes());
 }

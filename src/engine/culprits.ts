@@ -1,0 +1,180 @@
+import { NO_DISTANCE, type Distances } from './distances.js';
+import type { DominatorTree } from './dominators.js';
+import type { HeapGraph } from './graph.js';
+import { pathKey, retainerPath } from './paths.js';
+
+/** What a scope leaked: one class of new objects that are still reachable. */
+export interface Culprit {
+  /** Class name, as DevTools' Summary and Comparison views show it. */
+  readonly name: string;
+  /** New, reachable objects of this class. */
+  readonly count: number;
+  /** Their shallow size, bytes. */
+  readonly size: number;
+  /** Bytes they keep alive, counting an object dominated by another new object only once. */
+  readonly retainedSize: number;
+  /** Shortest retainer path from a GC root to the largest sample object. */
+  readonly path: readonly string[];
+  /** Sampled paths grouped by shape (indexes ignored), most common first. */
+  readonly paths: ReadonlyArray<{ readonly path: readonly string[]; readonly count: number }>;
+}
+
+export interface CulpritOptions {
+  /** How many culprits to return. Default 5. */
+  readonly top?: number;
+  /** Objects per culprit whose paths are computed and grouped. Default 20. */
+  readonly pathSamples?: number;
+}
+
+export interface CulpritResult {
+  readonly culprits: Culprit[];
+  /** New objects reachable from a user root. */
+  readonly newReachable: number;
+  /** Bytes kept alive by new objects of user classes (the culprits' total, all of them). */
+  readonly userRetained: number;
+  /** Bytes kept alive by new objects left out as engine or runner internals. */
+  readonly internalRetained: number;
+}
+
+/**
+ * Classes that are never culprits, by rule:
+ * - engine internals: hidden nodes `(system)`, `(compiled code)`, internal
+ *   arrays `(array)`, `(object shape)`, heap numbers, synthetic nodes (their
+ *   memory is counted in the objects that own them);
+ * - runtime and runner bookkeeping: classes whose every sampled retainer path
+ *   runs through Node's module loader caches (the builtin-module map, the
+ *   realpath cache, the ESM load cache: modules loaded lazily during a
+ *   suite), through a script's `source` (source text), or through the test
+ *   runner's own state (`__vitest_worker__`, `__vitest_index__`,
+ *   `__vitest_mocker__`, Jest's `__jest…` globals) by plain properties only —
+ *   a path that passes a module registry entry or a closure `context` reaches
+ *   the user's own modules and test callbacks, and stays in.
+ */
+export const ENGINE_CLASSES = new Set(['(system)', '(compiled code)', '(array)', '(object shape)', '(number)', '(synthetic)', '(hidden)']);
+const RUNNER_STATE = /^(?:__vitest_worker__|__vitest_index__|__vitest_mocker__|__vitest_required__|__VITEST_[A-Z_]+__|__jest[A-Za-z_]*|jasmine[A-Za-z]*)$/;
+const NODE_LOADER = /^(?:BuiltinModule|realpathCache|loadCache|moduleLoadList|statCache|packageJsonCache)$/;
+const USER_MODULE = /^(?:evaluatedModules|idToModuleMap|moduleCache|fileToModulesMap|urlToIdModuleMap|_cache)$/;
+
+/** True when a retainer path runs through runtime or runner bookkeeping, not the user's modules. */
+export function isRunnerPath(path: readonly string[]): boolean {
+  const names = path.map((segment) => segment.split(' (')[0] ?? '');
+  if (names.some((n) => NODE_LOADER.test(n))) return true;
+  // Source text of compiled scripts.
+  if (names.some((n, i) => n === 'source' && /^script/.test(names[i - 1] ?? ''))) return true;
+  // Runner state reached by plain properties only: no module registry entry,
+  // no closure context (test callbacks and module scopes are reached through those).
+  return names.some((n) => RUNNER_STATE.test(n)) && !names.some((n) => USER_MODULE.test(n) || n === 'context');
+}
+
+/**
+ * Where leaked objects are kept rather than what leaked: collections,
+ * contexts and Node's timer lists (closures too, by type). A new holder that
+ * dominates new objects of other classes steps aside for them, so a registry
+ * array created in the suite names the records it holds; a holder that holds
+ * nothing new of its own is a culprit itself.
+ */
+export const HOLDER_CLASSES = new Set(['Array', 'Object', 'Map', 'Set', 'system / Context', 'TimersList']);
+
+/** Closures are grouped by function name (`onOrder (closure)`), other objects by class. */
+export function culpritName(graph: HeapGraph, o: number): string {
+  if (graph.type(o) === graph.meta.nodeType.closure) {
+    const name = graph.name(o);
+    return name ? `${name} (closure)` : '(closure)';
+  }
+  return graph.className(o);
+}
+
+interface ClassAccumulator {
+  count: number;
+  size: number;
+  retainedSize: number;
+  /** Top-level new objects with the largest retained sizes, for paths. */
+  samples: Array<{ node: number; retained: number }>;
+}
+
+/** Ranks the classes of new, reachable objects by what they keep alive. */
+export function findCulprits(
+  graph: HeapGraph,
+  isNew: Uint8Array,
+  tree: DominatorTree,
+  distances: Distances,
+  options: CulpritOptions = {},
+): CulpritResult {
+  const top = options.top ?? 5;
+  const pathSamples = options.pathSamples ?? 20;
+  const types = graph.meta.nodeType;
+  const transparent = new Set([types.hidden, types.code, types.array, types.objectShape, types.number, types.synthetic, types.concatenatedString, types.slicedString]);
+  const reachableNew = (o: number): boolean =>
+    isNew[o] === 1 && distances.distance[o] !== NO_DISTANCE && !transparent.has(graph.type(o));
+  const isHolder = (o: number): boolean => graph.type(o) === types.closure || HOLDER_CLASSES.has(graph.className(o));
+  const { order, dominator } = tree;
+
+  // Holders (collections, closures, contexts) that dominate a new object of
+  // another class are where it is kept, not what leaked: they step aside.
+  const strongBelow = new Uint8Array(graph.nodeCount);
+  for (let i = order.length - 1; i > 0; i -= 1) {
+    const o = order[i]!;
+    if (strongBelow[o] || (reachableNew(o) && !isHolder(o))) strongBelow[dominator[o]!] = 1;
+  }
+  const isCandidate = (o: number): boolean => reachableNew(o) && (!isHolder(o) || !strongBelow[o]);
+
+  // A candidate below another candidate in the dominator tree is already in its retained size.
+  const covered = new Uint8Array(graph.nodeCount);
+  const byClass = new Map<string, ClassAccumulator>();
+  let newReachable = 0;
+  for (let i = 1; i < order.length; i += 1) {
+    const o = order[i]!;
+    const d = dominator[o]!;
+    covered[o] = covered[d]! || (d !== graph.rootOrdinal && isCandidate(d)) ? 1 : 0;
+    if (isNew[o] === 1 && distances.distance[o] !== NO_DISTANCE) newReachable += 1;
+    if (!isCandidate(o)) continue;
+    const name = culpritName(graph, o);
+    let acc = byClass.get(name);
+    if (!acc) byClass.set(name, (acc = { count: 0, size: 0, retainedSize: 0, samples: [] }));
+    acc.count += 1;
+    acc.size += graph.selfSize(o);
+    if (covered[o]) continue;
+    const retained = tree.retainedSize[o]!;
+    acc.retainedSize += retained;
+    if (acc.samples.length < pathSamples) {
+      acc.samples.push({ node: o, retained });
+      if (acc.samples.length === pathSamples) acc.samples.sort((a, b) => b.retained - a.retained);
+    } else if (retained > acc.samples[pathSamples - 1]!.retained) {
+      acc.samples[pathSamples - 1] = { node: o, retained };
+      acc.samples.sort((a, b) => b.retained - a.retained);
+    }
+  }
+
+  const ranked = [...byClass.entries()].sort((a, b) => b[1].retainedSize - a[1].retainedSize || a[0].localeCompare(b[0]));
+  const culprits: Culprit[] = [];
+  let userRetained = 0;
+  let internalRetained = 0;
+  for (const [name, acc] of ranked) {
+    if (ENGINE_CLASSES.has(name)) {
+      internalRetained += acc.retainedSize;
+      continue;
+    }
+    // Paths only for classes that may still make the list (and to classify runner bookkeeping).
+    if (culprits.length >= top) {
+      userRetained += acc.retainedSize;
+      continue;
+    }
+    const groups = new Map<string, { path: string[]; count: number }>();
+    for (const sample of acc.samples.sort((a, b) => b.retained - a.retained)) {
+      const path = retainerPath(graph, distances, sample.node);
+      if (!path) continue;
+      const key = pathKey(path);
+      const group = groups.get(key);
+      if (group) group.count += 1;
+      else groups.set(key, { path, count: 1 });
+    }
+    const paths = [...groups.values()].sort((a, b) => b.count - a.count);
+    if (paths.length > 0 && paths.every((g) => isRunnerPath(g.path))) {
+      internalRetained += acc.retainedSize;
+      continue;
+    }
+    userRetained += acc.retainedSize;
+    culprits.push({ name, count: acc.count, size: acc.size, retainedSize: acc.retainedSize, path: paths[0]?.path ?? [], paths: paths.slice(0, 3) });
+  }
+  return { culprits, newReachable, userRetained, internalRetained };
+}

@@ -1,0 +1,81 @@
+import type { HeapGraph } from './graph.js';
+
+export const NO_DISTANCE = 0xffffffff;
+/** Added to the distance of nodes reached only from system roots (as DevTools' baseSystemDistance). */
+export const SYSTEM_DISTANCE = 100_000_000;
+
+export interface Distances {
+  /** Hops from the root through a user root (NO_DISTANCE when not reachable that way). */
+  readonly distance: Uint32Array;
+  /** The edge (index into the edges array) a shortest path arrives by; meaningless at the roots. */
+  readonly viaEdge: Uint32Array;
+  /** The node that edge comes from. */
+  readonly viaNode: Uint32Array;
+}
+
+/**
+ * User roots, as DevTools' JSHeapSnapshot defines them: the root's children
+ * that are not synthetic (in Node, the `global` object(s) the root points to
+ * with shortcut edges); not "(GC roots)" and its internal subtrees.
+ */
+export function userRoots(graph: HeapGraph): number[] {
+  const roots: number[] = [];
+  const root = graph.rootOrdinal;
+  for (let e = graph.firstEdge[root]!; e < graph.firstEdge[root + 1]!; e += graph.edgeFieldCount) {
+    const target = graph.edgeTarget(e);
+    if (graph.type(target) !== graph.meta.nodeType.synthetic && !roots.includes(target)) roots.push(target);
+  }
+  return roots;
+}
+
+/**
+ * Breadth-first distances, never through weak edges, with the arriving edge
+ * of one shortest path per node (for retainer paths). As DevTools does, the
+ * user roots go first, so a path runs through `global` whenever one exists;
+ * a second pass from the root then reaches what only the engine holds (the
+ * stack of the suspended test, global handles, the module loader's native
+ * maps), at distances offset by SYSTEM_DISTANCE.
+ */
+export function userRootDistances(graph: HeapGraph): Distances {
+  const n = graph.nodeCount;
+  const distance = new Uint32Array(n).fill(NO_DISTANCE);
+  const viaEdge = new Uint32Array(n);
+  const viaNode = new Uint32Array(n);
+  const queue = new Uint32Array(n);
+  const { firstEdge, edgeFieldCount, edges } = graph;
+  const typeOffset = graph.meta.edge.type;
+  const toOffset = graph.meta.edge.toNode;
+  const nodeFieldCount = graph.nodeFieldCount;
+  const weak = graph.meta.edgeType.weak;
+  let head = 0;
+  let tail = 0;
+  const visit = () => {
+    while (head < tail) {
+      const node = queue[head++]!;
+      const next = distance[node]! + 1;
+      for (let e = firstEdge[node]!, end = firstEdge[node + 1]!; e < end; e += edgeFieldCount) {
+        if (edges.get(e + typeOffset) === weak) continue;
+        const child = edges.get(e + toOffset) / nodeFieldCount;
+        if (distance[child] !== NO_DISTANCE) continue;
+        distance[child] = next;
+        viaEdge[child] = e;
+        viaNode[child] = node;
+        queue[tail++] = child;
+      }
+    }
+  };
+  const root = graph.rootOrdinal;
+  for (const user of userRoots(graph)) {
+    distance[user] = 1;
+    viaNode[user] = root;
+    queue[tail++] = user;
+  }
+  distance[root] = 0;
+  visit();
+  // Then everything else the root reaches: the system roots.
+  distance[root] = SYSTEM_DISTANCE;
+  queue[tail++] = root;
+  visit();
+  distance[root] = 0;
+  return { distance, viaEdge, viaNode };
+}

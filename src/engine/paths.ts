@@ -1,0 +1,49 @@
+import type { Distances } from './distances.js';
+import { NO_DISTANCE } from './distances.js';
+import type { HeapGraph } from './graph.js';
+
+/** How the synthetic root is shown at the start of a path. */
+export const ROOT_LABEL = '(GC roots)';
+const MAX_SEGMENTS = 16;
+
+function isObjectLike(graph: HeapGraph, o: number): boolean {
+  const t = graph.type(o);
+  const types = graph.meta.nodeType;
+  return t === types.object || t === types.closure || t === types.native || t === types.regexp;
+}
+
+/**
+ * The shortest path from a GC root to `node` through non-weak edges, the way
+ * DevTools users read it: `(GC roots) › global › quoteCache (Map) › table ›
+ * [17] › PriceQuote`. Each step is the edge's name (`[i]` for elements) and,
+ * for objects along the way, their class. Long paths keep their start and end.
+ * Null when the node is not reachable from a user root.
+ */
+export function retainerPath(graph: HeapGraph, distances: Distances, node: number): string[] | null {
+  if (distances.distance[node] === NO_DISTANCE) return null;
+  const steps: string[] = [];
+  let current = node;
+  const root = graph.rootOrdinal;
+  // Walk back to a user root (distance 1) or, for system-reached nodes, to the root itself.
+  while (current !== root && distances.distance[current] !== 1) {
+    const edge = distances.viaEdge[current]!;
+    const name = graph.edgeName(edge);
+    steps.push(current !== node && isObjectLike(graph, current) ? `${name} (${graph.className(current)})` : name);
+    current = distances.viaNode[current]!;
+  }
+  if (current !== root) steps.push(graph.className(current));
+  steps.push(ROOT_LABEL);
+  steps.reverse();
+  steps.push(graph.className(node));
+  if (steps.length <= MAX_SEGMENTS) return steps;
+  return [...steps.slice(0, 4), '…', ...steps.slice(steps.length - (MAX_SEGMENTS - 5))];
+}
+
+/** Same path shape, any indexes: `[17]` and `[18]` group together. */
+export function pathKey(path: readonly string[]): string {
+  return path.map((s) => s.replace(/\[\d+\]/g, '[*]').replace(/^\d+(?= |$)/, '*')).join(' › ');
+}
+
+export function formatPath(path: readonly string[]): string {
+  return path.join(' › ');
+}
