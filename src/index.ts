@@ -16,3 +16,19 @@ export type {
   MemoryFigures,
 } from './report/schema.js';
 export { REPORT_SCHEMA_VERSION } from './report/schema.js';
+export {
+  parseSnapshot,
+  diffSnapshots,
+  inspectSnapshot,
+  HeapSnapshotError,
+  formatPath,
+  type SnapshotSource,
+  type SnapshotData,
+  type SnapshotDiff,
+  type SnapshotSummary,
+  type ClassSummary,
+  type Culprit,
+  type ClassDelta,
+  type DiffOptions,
+  type ParseOptions,
+} from './engine/index.js';

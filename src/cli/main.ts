@@ -3,8 +3,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pc from 'picocolors';
+import { diffSnapshots, HeapSnapshotError, inspectSnapshot } from '../engine/index.js';
 import { HEAPLENS_VERSION } from '../version.js';
 import { parseCliArgs, USAGE } from './args.js';
+import { renderDiff, renderSummary } from './render-engine.js';
 import { commandEnv, runCommand } from './run-command.js';
 
 interface Handshake {
@@ -23,6 +25,31 @@ function readHandshake(path: string): Handshake | null {
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
+const out = (lines: string[]) => process.stdout.write(`${lines.join('\n')}\n`);
+
+/** `heaplens diff` / `heaplens inspect`: a bad snapshot is one line and exit 2. */
+async function engineCommand(cli: Extract<ReturnType<typeof parseCliArgs>, { kind: 'diff' | 'inspect' }>): Promise<number> {
+  const colors = pc.createColors(pc.isColorSupported);
+  try {
+    if (cli.kind === 'diff') {
+      const diff = await diffSnapshots(cli.before, cli.after, { top: cli.top });
+      if (cli.json) out([JSON.stringify(diff, null, 2)]);
+      else out(renderDiff(diff, cli.top, colors));
+    } else {
+      const summary = await inspectSnapshot(cli.file);
+      if (cli.json) out([JSON.stringify({ ...summary, classes: summary.classes.slice(0, cli.top) }, null, 2)]);
+      else out(renderSummary(summary, cli.top, colors));
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof HeapSnapshotError) {
+      say(pc.red(`heaplens: ${error.message}`));
+      return 2;
+    }
+    throw error;
+  }
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const cli = parseCliArgs(argv);
   switch (cli.kind) {
@@ -35,6 +62,9 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'error':
       say(pc.red(`heaplens: ${cli.message}`));
       return 2;
+    case 'diff':
+    case 'inspect':
+      return engineCommand(cli);
     case 'run':
       break;
   }

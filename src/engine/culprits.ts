@@ -40,17 +40,25 @@ export interface CulpritResult {
  * Classes that are never culprits, by rule:
  * - engine internals: hidden nodes `(system)`, `(compiled code)`, internal
  *   arrays `(array)`, `(object shape)`, heap numbers, synthetic nodes (their
- *   memory is counted in the objects that own them);
+ *   memory is counted in the objects that own them), and the native objects
+ *   of V8 (`system / …`) and of Node (`Node / …`);
  * - runtime and runner bookkeeping: classes whose every sampled retainer path
  *   runs through Node's module loader caches (the builtin-module map, the
  *   realpath cache, the ESM load cache: modules loaded lazily during a
- *   suite), through a script's `source` (source text), or through the test
+ *   suite), through a script's `source` (source text) or a compiled
+ *   function's `shared › function_data` (its metadata), or through the test
  *   runner's own state (`__vitest_worker__`, `__vitest_index__`,
  *   `__vitest_mocker__`, Jest's `__jest…` globals) by plain properties only —
  *   a path that passes a module registry entry or a closure `context` reaches
  *   the user's own modules and test callbacks, and stays in.
  */
 export const ENGINE_CLASSES = new Set(['(system)', '(compiled code)', '(array)', '(object shape)', '(number)', '(synthetic)', '(hidden)']);
+/** Native objects of V8 (`system / …`) and of Node's embedder graph (`Node / …`). */
+const NATIVE_INTERNAL = /^(?:system|Node) \/ /;
+
+export function isEngineClass(name: string): boolean {
+  return ENGINE_CLASSES.has(name) || NATIVE_INTERNAL.test(name);
+}
 const RUNNER_STATE = /^(?:__vitest_worker__|__vitest_index__|__vitest_mocker__|__vitest_required__|__VITEST_[A-Z_]+__|__jest[A-Za-z_]*|jasmine[A-Za-z]*)$/;
 const NODE_LOADER = /^(?:BuiltinModule|realpathCache|loadCache|moduleLoadList|statCache|packageJsonCache)$/;
 const USER_MODULE = /^(?:evaluatedModules|idToModuleMap|moduleCache|fileToModulesMap|urlToIdModuleMap|_cache)$/;
@@ -59,8 +67,9 @@ const USER_MODULE = /^(?:evaluatedModules|idToModuleMap|moduleCache|fileToModule
 export function isRunnerPath(path: readonly string[]): boolean {
   const names = path.map((segment) => segment.split(' (')[0] ?? '');
   if (names.some((n) => NODE_LOADER.test(n))) return true;
-  // Source text of compiled scripts.
+  // Source text of compiled scripts, and the metadata of compiled functions.
   if (names.some((n, i) => n === 'source' && /^script/.test(names[i - 1] ?? ''))) return true;
+  if (names.some((n, i) => n === 'function_data' && names.slice(0, i).includes('shared'))) return true;
   // Runner state reached by plain properties only: no module registry entry,
   // no closure context (test callbacks and module scopes are reached through those).
   return names.some((n) => RUNNER_STATE.test(n)) && !names.some((n) => USER_MODULE.test(n) || n === 'context');
@@ -150,7 +159,7 @@ export function findCulprits(
   let userRetained = 0;
   let internalRetained = 0;
   for (const [name, acc] of ranked) {
-    if (ENGINE_CLASSES.has(name)) {
+    if (isEngineClass(name)) {
       internalRetained += acc.retainedSize;
       continue;
     }
