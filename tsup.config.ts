@@ -26,7 +26,8 @@ export default defineConfig([
     external: ['vitest', 'vitest/node', 'vitest/suite'],
   },
   {
-    entry: { cli: 'src/cli/main.ts' },
+    // Worker threads load these by file URL.
+    entry: { cli: 'src/cli/main.ts', 'engine/analyse-worker': 'src/engine/analyse-worker.ts' },
     format: ['esm'],
     target: 'node20',
     platform: 'node',

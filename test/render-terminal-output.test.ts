@@ -17,6 +17,7 @@ function scope(verdict: ReportScope['verdict'], file: string, suite: string, gro
     verdict,
     reason: `${verdict} because`,
     culprits: [],
+    analysisError: null,
     snapshots: null,
     snapshotsSkipped: null,
     memory: null,

@@ -6,7 +6,7 @@ import pc from 'picocolors';
 import { diffSnapshots, HeapSnapshotError, inspectSnapshot } from '../engine/index.js';
 import { HEAPLENS_VERSION } from '../version.js';
 import { parseCliArgs, USAGE } from './args.js';
-import { renderDiff, renderSummary } from './render-engine.js';
+import { renderDiff, renderSummary } from '../report/render-engine.js';
 import { commandEnv, runCommand } from './run-command.js';
 
 interface Handshake {

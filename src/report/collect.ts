@@ -1,5 +1,7 @@
+import { formatBytes } from '../core/bytes.js';
 import type { ScopeRecord } from '../core/record.js';
 import { judge } from '../core/verdict.js';
+import type { ScopeAnalysis } from '../engine/scope-analysis.js';
 import type { Measurement } from '../core/measure.js';
 import { REPORT_SCHEMA_VERSION, type MemoryFigures, type Report, type ReportFile, type ReportScope } from './schema.js';
 
@@ -13,6 +15,8 @@ export interface CollectInput {
   readonly records: readonly ScopeRecord[];
   readonly files: readonly ReportFile[];
   readonly problems: readonly string[];
+  /** Snapshot analyses by the scope's `before` snapshot path (relative to outDir). */
+  readonly analyses?: ReadonlyMap<string, ScopeAnalysis>;
 }
 
 const ORDER = { leak: 0, inconclusive: 1, ok: 2 } as const;
@@ -44,6 +48,7 @@ export function toReportScope(record: ScopeRecord, threshold: number): ReportSco
     verdict: judgement.verdict,
     reason: judgement.reason,
     culprits: [],
+    analysisError: null,
     snapshots:
       snaps.status === 'written' && snaps.after !== null ? { before: snaps.before, after: snaps.after } : null,
     snapshotsSkipped:
@@ -54,6 +59,35 @@ export function toReportScope(record: ScopeRecord, threshold: number): ReportSco
           : null,
     memory: memory(record.before, record.after),
   };
+}
+
+/**
+ * Adds what the snapshot engine found to a flagged scope. A scope that grew
+ * but whose new objects keep no more than the threshold alive outside engine
+ * and runner internals is downgraded to ok, with that reason.
+ */
+export function withAnalysis(scope: ReportScope, analysis: ScopeAnalysis | undefined, threshold: number): ReportScope {
+  if (!analysis) return scope;
+  if (!analysis.ok) return { ...scope, analysisError: analysis.error };
+  const culprits = analysis.culprits.map((c) => ({
+    name: c.name,
+    count: c.count,
+    size: c.size,
+    retainedSize: c.retainedSize,
+    path: c.path,
+    paths: c.paths,
+  }));
+  if (scope.verdict === 'leak' && analysis.userRetained <= threshold) {
+    return {
+      ...scope,
+      verdict: 'ok',
+      reason:
+        `${scope.reason}; but its new objects keep only ${formatBytes(analysis.userRetained)} alive outside ` +
+        `engine and runner internals (${formatBytes(analysis.internalRetained)} there), so it is not a leak`,
+      culprits,
+    };
+  }
+  return { ...scope, culprits };
 }
 
 /** Flagged first, then by file and suite, so the order is stable across runs. */
@@ -77,7 +111,12 @@ export function collectReport(input: CollectInput): Report {
     snapshots: input.snapshots,
     outDir: input.outDir,
     threshold: input.threshold,
-    scopes: input.records.map((r) => toReportScope(r, input.threshold)).sort(compareScopes),
+    scopes: input.records
+      .map((r) => {
+        const scope = toReportScope(r, input.threshold);
+        return withAnalysis(scope, scope.snapshots ? input.analyses?.get(scope.snapshots.before) : undefined, input.threshold);
+      })
+      .sort(compareScopes),
     files: [...input.files].sort((a, b) => a.path.localeCompare(b.path)),
     problems: input.problems,
   };

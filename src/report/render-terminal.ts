@@ -1,7 +1,7 @@
 import type { Colors } from 'picocolors/types.js';
 import { formatBytes, formatDelta } from '../core/bytes.js';
 import type { WorkerIdentity } from '../core/naming.js';
-import type { Report, ReportFile, ReportScope } from './schema.js';
+import type { Report, ReportCulprit, ReportFile, ReportScope } from './schema.js';
 
 export interface RenderContext {
   readonly colors: Colors;
@@ -35,6 +35,19 @@ function verdictLabel(scope: ReportScope, c: Colors): string {
   if (scope.verdict === 'leak') return c.red(c.bold('LEAK'));
   if (scope.verdict === 'inconclusive') return c.yellow('inconclusive');
   return c.green('ok');
+}
+
+/** The top culprits of a flagged scope, each with its most common retainer path. */
+export function renderCulprits(culprits: readonly ReportCulprit[], indent: string, c: Colors, max = 3): string[] {
+  const lines: string[] = [];
+  culprits.slice(0, max).forEach((culprit, i) => {
+    lines.push(
+      `${indent}${c.bold(`${i + 1}. ${printable(culprit.name)}`)} ×${culprit.count.toLocaleString('en-US')}, retains ${c.red(formatBytes(culprit.retainedSize))}`,
+    );
+    const more = culprit.paths.length > 1 ? c.dim(`  (+${culprit.paths.length - 1} other path${culprit.paths.length > 2 ? 's' : ''})`) : '';
+    if (culprit.path.length > 0) lines.push(`${indent}   ${culprit.path.map(printable).join(c.dim(' › '))}${more}`);
+  });
+  return lines;
 }
 
 /** Pads a string that may hold ANSI colour codes to a visible width. */
@@ -80,8 +93,11 @@ export function renderScopeTable(report: Report, c: Colors): string[] {
       return pad(styled, text.length, widths[i]!, i >= 4);
     });
     lines.push(`  ${cells.join('  ')}`);
-    if (scope.verdict !== 'ok') lines.push(`  ${' '.repeat(widths[0]!)}  ${c.dim(`↳ ${scope.reason}`)}`);
-    if (scope.snapshotsSkipped) lines.push(`  ${' '.repeat(widths[0]!)}  ${c.dim(`↳ ${scope.snapshotsSkipped}`)}`);
+    const indent = `  ${' '.repeat(widths[0]!)}  `;
+    if (scope.verdict !== 'ok') lines.push(`${indent}${c.dim(`↳ ${scope.reason}`)}`);
+    if (scope.snapshotsSkipped) lines.push(`${indent}${c.dim(`↳ ${scope.snapshotsSkipped}`)}`);
+    if (scope.analysisError) lines.push(`${indent}${c.yellow(`↳ snapshot analysis failed: ${scope.analysisError}`)}`);
+    if (scope.verdict === 'leak') lines.push(...renderCulprits(scope.culprits, indent, c));
   }
   return lines;
 }

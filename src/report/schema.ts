@@ -33,8 +33,13 @@ export interface ReportScope {
   readonly retainedMethod: 'allocation-sampling' | 'heap-delta' | null;
   readonly verdict: ReportVerdict;
   readonly reason: string;
-  /** What leaked; filled by the snapshot engine for flagged scopes with snapshots. */
-  readonly culprits: readonly unknown[];
+  /**
+   * What leaked, for flagged scopes with a snapshot pair: classes of new
+   * objects still reachable, by retained size, each with a retainer path.
+   */
+  readonly culprits: readonly ReportCulprit[];
+  /** Why the snapshot pair could not be analysed, or null. */
+  readonly analysisError: string | null;
   /** Paths relative to outDir; null when snapshots were off or skipped. */
   readonly snapshots: { readonly before: string; readonly after: string } | null;
   /** Why there are no snapshots although they were on, or null. */
@@ -45,6 +50,21 @@ export interface ReportScope {
     readonly external: MemoryFigures;
     readonly detachedContexts: MemoryFigures;
   } | null;
+}
+
+export interface ReportCulprit {
+  /** Class name as DevTools shows it (`PriceQuote`, `onOrder (closure)`, `(string)`). */
+  readonly name: string;
+  /** New objects of the class still reachable after the scope. */
+  readonly count: number;
+  /** Their shallow size, bytes. */
+  readonly size: number;
+  /** Bytes they keep alive (an object dominated by another new object counts once). */
+  readonly retainedSize: number;
+  /** Shortest retainer path from a GC root to the largest one: `["(GC roots)", "global", "cache (Map)", "table", "[17]", "PriceQuote"]`. */
+  readonly path: readonly string[];
+  /** Sampled paths grouped by shape, most common first. */
+  readonly paths: ReadonlyArray<{ readonly path: readonly string[]; readonly count: number }>;
 }
 
 export interface ReportFile {

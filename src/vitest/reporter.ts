@@ -5,7 +5,9 @@ import { writeFileAtomic } from '../core/atomic-write.js';
 import { ENV } from '../core/env.js';
 import type { ResolvedOptions } from '../core/options.js';
 import { prepareOutDir } from '../core/out-dir.js';
-import { collectReport, countLeaks } from '../report/collect.js';
+import { AnalysisQueue, type ScopeAnalysis } from '../engine/scope-analysis.js';
+import { joinInside } from '../core/paths.js';
+import { collectReport, countLeaks, toReportScope } from '../report/collect.js';
 import { listSnapshotFiles, readRecords, writeReport } from '../report/emit.js';
 import { renderTerminal } from '../report/render-terminal.js';
 import type { Report } from '../report/schema.js';
@@ -13,6 +15,11 @@ import { HEAPLENS_VERSION } from '../version.js';
 
 /** Marks the reporter instance so the plugin adds it once, however many projects use heaplens. */
 export const REPORTER_MARK = Symbol.for('heaplens.vitest.reporter');
+
+/** The built analysis worker, beside this bundle's folder (dist/vitest → dist/engine). */
+const ANALYSE_WORKER = new URL('../engine/analyse-worker.js', import.meta.url);
+/** Culprits kept per flagged scope. */
+const TOP_CULPRITS = 5;
 
 /**
  * Vitest reporter: prepares outDir when a run starts; when it ends, reads the
@@ -24,6 +31,7 @@ export class HeaplensReporter implements Reporter {
   readonly [REPORTER_MARK] = true;
   private vitest: Vitest | undefined;
   private readonly env: NodeJS.ProcessEnv;
+  private queue: AnalysisQueue | null = null;
 
   constructor(
     readonly options: ResolvedOptions,
@@ -39,6 +47,26 @@ export class HeaplensReporter implements Reporter {
   onTestRunStart(): void {
     // Before any worker starts: the new run replaces the last one's output.
     prepareOutDir(this.options.outDir);
+    this.queue = this.options.snapshots ? new AnalysisQueue(ANALYSE_WORKER, TOP_CULPRITS) : null;
+  }
+
+  /** As soon as a file is done, its flagged scopes' snapshot pairs go to the analysis worker. */
+  async onTestModuleEnd(): Promise<void> {
+    await this.scheduleAnalyses();
+  }
+
+  /** Queues every flagged scope with a snapshot pair that is not queued yet. */
+  private async scheduleAnalyses(): Promise<Map<string, Promise<ScopeAnalysis>>> {
+    const pending = new Map<string, Promise<ScopeAnalysis>>();
+    if (!this.queue) return pending;
+    const { records } = await readRecords(this.options.outDir);
+    for (const record of records) {
+      const scope = toReportScope(record, this.options.threshold);
+      if (scope.verdict !== 'leak' || !scope.snapshots) continue;
+      const { before, after } = scope.snapshots;
+      pending.set(before, this.queue.add(joinInside(this.options.outDir, before), joinInside(this.options.outDir, after)));
+    }
+    return pending;
   }
 
   async onTestRunEnd(_modules?: ReadonlyArray<TestModule>): Promise<void> {
@@ -64,6 +92,9 @@ export class HeaplensReporter implements Reporter {
   private async buildReport(): Promise<Report> {
     const { outDir } = this.options;
     const [{ records, problems }, files] = await Promise.all([readRecords(outDir), listSnapshotFiles(outDir)]);
+    const pending = await this.scheduleAnalyses();
+    const analyses = new Map<string, ScopeAnalysis>();
+    for (const [before, result] of pending) analyses.set(before, await result);
     return collectReport({
       toolVersion: HEAPLENS_VERSION,
       runner: { name: 'vitest', version: this.vitest?.version ?? 'unknown' },
@@ -74,6 +105,7 @@ export class HeaplensReporter implements Reporter {
       records,
       files,
       problems,
+      analyses,
     });
   }
 
