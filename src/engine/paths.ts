@@ -12,6 +12,13 @@ function isObjectLike(graph: HeapGraph, o: number): boolean {
   return t === types.object || t === types.closure || t === types.native || t === types.regexp;
 }
 
+/** How an object along a path is named: its class, or `fn()` for a closure. */
+function label(graph: HeapGraph, o: number): string {
+  if (graph.type(o) !== graph.meta.nodeType.closure) return graph.className(o);
+  const name = graph.name(o);
+  return name ? `${name}()` : 'closure';
+}
+
 /**
  * The shortest path from a GC root to `node` through non-weak edges, the way
  * DevTools users read it: `(GC roots) › global › quoteCache (Map) › table ›
@@ -28,7 +35,7 @@ export function retainerPath(graph: HeapGraph, distances: Distances, node: numbe
   while (current !== root && distances.distance[current] !== 1) {
     const edge = distances.viaEdge[current]!;
     const name = graph.edgeName(edge);
-    steps.push(current !== node && isObjectLike(graph, current) ? `${name} (${graph.className(current)})` : name);
+    steps.push(current !== node && isObjectLike(graph, current) ? `${name} (${label(graph, current)})` : name);
     current = distances.viaNode[current]!;
   }
   if (current !== root) steps.push(graph.className(current));

@@ -40,7 +40,10 @@ function verdictLabel(scope: ReportScope, c: Colors): string {
 /** The top culprits of a flagged scope, each with its most common retainer path. */
 export function renderCulprits(culprits: readonly ReportCulprit[], indent: string, c: Colors, max = 3): string[] {
   const lines: string[] = [];
-  culprits.slice(0, max).forEach((culprit, i) => {
+  // Culprits far smaller than the first are noise next to it (report.json keeps them).
+  const floor = Math.max(64 * 1024, (culprits[0]?.retainedSize ?? 0) * 0.05);
+  const shown = culprits.slice(0, max).filter((culprit, i) => i === 0 || culprit.retainedSize >= floor);
+  shown.forEach((culprit, i) => {
     lines.push(
       `${indent}${c.bold(`${i + 1}. ${printable(culprit.name)}`)} ×${culprit.count.toLocaleString('en-US')}, retains ${c.red(formatBytes(culprit.retainedSize))}`,
     );
