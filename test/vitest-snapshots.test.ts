@@ -46,6 +46,36 @@ describe.each(['forks', 'threads', 'vmThreads'])('heaplens --heap-snapshots, poo
     const quotes = report.scopes.find((s) => s.suite === 'quote cache')!;
     expect(quotes.snapshots!.before).toContain('test_module-cache.test.ts__quote-cache__');
 
+    // The snapshot engine names what each leaking suite leaked, first, with a retainer path.
+    const firstCulprits = Object.fromEntries(
+      report.scopes.filter((s) => s.verdict === 'leak').map((s) => [s.suite, s.culprits[0]?.name]),
+    );
+    expect(firstCulprits).toEqual({
+      'quote cache': 'PriceQuote',
+      'order subscribers that never unsubscribe': 'OrderSubscriber',
+      'global plugin registry': 'PluginRecord',
+      'poller with an uncleared interval': 'Timeout',
+      'sample store': 'Float64Array',
+    });
+    for (const scope of report.scopes) {
+      if (scope.verdict !== 'leak') expect(scope.culprits, scope.suite).toEqual([]);
+      else {
+        const [first] = scope.culprits;
+        expect(first!.path[0]).toBe('(GC roots)');
+        expect(first!.path.at(-1)).toBe(first!.name);
+        expect(first!.retainedSize).toBeGreaterThan(report.threshold);
+        expect(scope.analysisError).toBeNull();
+      }
+    }
+    const registry = report.scopes.find((s) => s.suite === 'global plugin registry')!;
+    expect(registry.culprits[0]!.count).toBe(10_000);
+    // The user root is `global`, or the vm context's global object (an Object) in vmThreads.
+    expect(registry.culprits[0]!.path).toEqual(['(GC roots)', pool === 'vmThreads' ? 'Object' : 'global', '__pluginRegistry (Array)', '[0]', 'PluginRecord']);
+    expect(report.scopes.find((s) => s.suite === 'order subscribers that never unsubscribe')!.culprits[0]!.path.join(' › ')).toMatch(
+      /_events \(Object\) › order \(Array\) › \[\d+\] \(onOrder\(\)\) › context \(system \/ Context\) › this › OrderSubscriber$/,
+    );
+    expect(result.stdout).toMatch(/1\. PriceQuote ×30,000, retains [\d.]+ MB/);
+
     // The terminal lists the files with sizes and says how to open a pair.
     expect(result.stdout).toMatch(/Snapshots: 24 files, [\d.]+ MB/);
     expect(result.stdout).toContain('Comparison');

@@ -37,6 +37,12 @@ export function reportProblems(value: unknown): string[] {
     if (!['leak', 'ok', 'inconclusive'].includes(s.verdict)) problems.push(`${at}.verdict is ${s.verdict}`);
     if (typeof s.reason !== 'string' || s.reason === '') problems.push(`${at}.reason is empty`);
     if (!Array.isArray(s.culprits)) problems.push(`${at}.culprits is not an array`);
+    (s.culprits ?? []).forEach((c: Record<string, any>, j: number) => {
+      if (typeof c.name !== 'string' || !isInt(c.count) || !isInt(c.size) || typeof c.retainedSize !== 'number' || !Array.isArray(c.path)) {
+        problems.push(`${at}.culprits[${j}] is not {name, count, size, retainedSize, path}`);
+      }
+    });
+    if (!(s.analysisError === null || typeof s.analysisError === 'string')) problems.push(`${at}.analysisError`);
     if (s.heap === null) {
       if (s.verdict !== 'inconclusive') problems.push(`${at}.heap is null for a ${s.verdict} scope`);
     } else figures(s.heap, `${at}.heap`, problems);
