@@ -57,6 +57,10 @@ export class BeforeSide {
  */
 export function markNew(graph: HeapGraph, before: BeforeSide): Uint8Array {
   const isNew = new Uint8Array(graph.nodeCount);
+  const bMeta = before.nodes.meta;
+  const named = new Set([graph.meta.nodeType.object, graph.meta.nodeType.native]);
+  // Strings are interned per snapshot: a before name index matches one after name index.
+  const sameName = new Map<number, number>();
   for (let o = 0; o < graph.nodeCount; o += 1) {
     const id = graph.id(o);
     if (id > before.maxId) {
@@ -64,7 +68,26 @@ export function markNew(graph: HeapGraph, before: BeforeSide): Uint8Array {
       continue;
     }
     const b = before.index.get(id);
-    if (b === -1 || before.className(b) !== graph.className(o)) isNew[o] = 1;
+    if (b === -1) {
+      isNew[o] = 1;
+      continue;
+    }
+    const type = graph.type(o);
+    // Type names can differ between V8 versions, never within one process: compare the names.
+    if (bMeta.nodeTypes[before.field(b, bMeta.node.type)] !== graph.meta.nodeTypes[type]) {
+      isNew[o] = 1;
+      continue;
+    }
+    if (!named.has(type)) continue;
+    const bName = before.field(b, bMeta.node.name);
+    const aName = graph.nameIndex(o);
+    const known = sameName.get(bName);
+    if (known === aName) continue;
+    if (known === undefined && before.nodes.strings.get(bName) === graph.strings.get(aName)) {
+      sameName.set(bName, aName);
+      continue;
+    }
+    isNew[o] = 1;
   }
   return isNew;
 }
