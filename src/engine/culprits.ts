@@ -28,7 +28,7 @@ export interface CulpritOptions {
 
 export interface CulpritResult {
   readonly culprits: Culprit[];
-  /** New objects reachable from a user root. */
+  /** New objects still reachable (from a user root or a system root). */
   readonly newReachable: number;
   /** Bytes kept alive by new objects of user classes (the culprits' total, all of them). */
   readonly userRetained: number;
@@ -159,6 +159,8 @@ export function findCulprits(
   let userRetained = 0;
   let internalRetained = 0;
   for (const [name, acc] of ranked) {
+    // Every object of the class sits inside another culprit's retained size: nothing of its own to show.
+    if (acc.retainedSize === 0) continue;
     if (isEngineClass(name)) {
       internalRetained += acc.retainedSize;
       continue;

@@ -2,7 +2,7 @@ import { findCulprits, type CulpritOptions, type CulpritResult } from './culprit
 import { userRootDistances } from './distances.js';
 import { buildDominatorTree } from './dominators.js';
 import { essentialEdges } from './essential-edges.js';
-import { HeapGraph } from './graph.js';
+import { toGraph } from './to-graph.js';
 import { BeforeSide, compareClasses, markNew, type ClassDelta } from './comparison.js';
 import { parseSnapshot, parseSnapshotNodes, type ParseOptions, type SnapshotSource } from './parse.js';
 import { buildRetainers } from './retainers.js';
@@ -25,13 +25,14 @@ export interface DiffOptions extends CulpritOptions, ParseOptions {}
  */
 export async function diffSnapshots(before: SnapshotSource, after: SnapshotSource, options: DiffOptions = {}): Promise<SnapshotDiff> {
   const beforeSide = new BeforeSide(await parseSnapshotNodes(before, options));
-  const graph = new HeapGraph(await parseSnapshot(after, options));
+  const graph = toGraph(await parseSnapshot(after, options), after, options);
   const isNew = markNew(graph, beforeSide);
   const classes = compareClasses(beforeSide, graph, isNew);
   let newObjects = 0;
   for (let o = 0; o < isNew.length; o += 1) newObjects += isNew[o]!;
-  const tree = buildDominatorTree(graph, buildRetainers(graph), essentialEdges(graph));
-  const distances = userRootDistances(graph);
+  const essential = essentialEdges(graph);
+  const tree = buildDominatorTree(graph, buildRetainers(graph), essential);
+  const distances = userRootDistances(graph, essential);
   const culprits = findCulprits(graph, isNew, tree, distances, options);
   return {
     before: { nodes: beforeSide.nodes.meta.nodeCount, maxId: beforeSide.maxId },

@@ -1,3 +1,4 @@
+import type { EssentialEdges } from './essential-edges.js';
 import type { HeapGraph } from './graph.js';
 
 export const NO_DISTANCE = 0xffffffff;
@@ -29,24 +30,23 @@ export function userRoots(graph: HeapGraph): number[] {
 }
 
 /**
- * Breadth-first distances, never through weak edges, with the arriving edge
+ * Breadth-first distances through the edges that keep objects alive (the
+ * same essential edges as the dominator tree), with the arriving edge
  * of one shortest path per node (for retainer paths). As DevTools does, the
  * user roots go first, so a path runs through `global` whenever one exists;
  * a second pass from the root then reaches what only the engine holds (the
  * stack of the suspended test, global handles, the module loader's native
  * maps), at distances offset by SYSTEM_DISTANCE.
  */
-export function userRootDistances(graph: HeapGraph): Distances {
+export function userRootDistances(graph: HeapGraph, essential: EssentialEdges): Distances {
   const n = graph.nodeCount;
   const distance = new Uint32Array(n).fill(NO_DISTANCE);
   const viaEdge = new Uint32Array(n);
   const viaNode = new Uint32Array(n);
   const queue = new Uint32Array(n);
   const { firstEdge, edgeFieldCount, edges } = graph;
-  const typeOffset = graph.meta.edge.type;
   const toOffset = graph.meta.edge.toNode;
   const nodeFieldCount = graph.nodeFieldCount;
-  const weak = graph.meta.edgeType.weak;
   let head = 0;
   let tail = 0;
   const visit = () => {
@@ -54,7 +54,7 @@ export function userRootDistances(graph: HeapGraph): Distances {
       const node = queue[head++]!;
       const next = distance[node]! + 1;
       for (let e = firstEdge[node]!, end = firstEdge[node + 1]!; e < end; e += edgeFieldCount) {
-        if (edges.get(e + typeOffset) === weak) continue;
+        if (!essential.isEssential(node, e)) continue;
         const child = edges.get(e + toOffset) / nodeFieldCount;
         if (distance[child] !== NO_DISTANCE) continue;
         distance[child] = next;

@@ -7,7 +7,9 @@ import type { HeapGraph } from './graph.js';
  * - shortcut edges only from the root (they mark the user's global objects);
  * - of the two edges V8 emits for a WeakMap entry, named
  *   "N / part of key (K @k) -> value (V @v) pair in WeakMap (table @t)",
- *   only the one from the key does: the table does not keep a value alive.
+ *   only the one from the key does: the table does not keep a value alive;
+ * - V8's `weak_refs_keep_during_job` list holds WeakRef targets only until
+ *   the current job ends: not a real retainer either.
  */
 export interface EssentialEdges {
   /** `edge` is an index into the edges array; `source` the ordinal of its owner. */
@@ -15,6 +17,7 @@ export interface EssentialEdges {
 }
 
 const TABLE = Buffer.from('pair in WeakMap (table @');
+const KEEP_DURING_JOB = 'weak_refs_keep_during_job';
 
 export function essentialEdges(graph: HeapGraph): EssentialEdges {
   const { weak, shortcut, internal } = graph.meta.edgeType;
@@ -28,11 +31,16 @@ export function essentialEdges(graph: HeapGraph): EssentialEdges {
     if (match) ephemeronTables.set(index, Number(match[1]));
   }
   const root = graph.rootOrdinal;
+  const keepDuringJob = graph.strings.indexesContaining(Buffer.from(KEEP_DURING_JOB)).filter((i) => graph.strings.get(i) === KEEP_DURING_JOB);
+  const keepIndex = keepDuringJob[0] ?? -1;
   return {
     isEssential(source, edge) {
       const type = edges.get(edge + typeOffset);
       if (type === weak) return false;
       if (type === shortcut) return source === root;
+      if (keepIndex !== -1 && type !== graph.meta.edgeType.element && type !== graph.meta.edgeType.hidden && edges.get(edge + nameOffset) === keepIndex) {
+        return false;
+      }
       if (type === internal && ephemeronTables.size > 0) {
         const table = ephemeronTables.get(edges.get(edge + nameOffset));
         if (table !== undefined && graph.id(source) === table) return false;

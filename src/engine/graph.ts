@@ -3,6 +3,9 @@ import type { SnapshotData } from './loader.js';
 import type { SnapshotMeta } from './meta.js';
 import type { StringTable } from './strings.js';
 
+/** A snapshot whose arrays parse but do not form a graph; callers add the file name. */
+export class GraphError extends Error {}
+
 /**
  * The heap graph over the parsed typed arrays. Nodes are addressed by ordinal
  * (0 … nodeCount-1); a node's edges are the slice
@@ -40,7 +43,15 @@ export class HeapGraph {
     }
     this.firstEdge[this.nodeCount] = edge;
     if (edge !== this.edges.length) {
-      throw new Error(`the nodes' edge counts add up to ${edge / edgeFieldCount} edges but the snapshot has ${this.edges.length / edgeFieldCount}`);
+      throw new GraphError(`the nodes' edge counts add up to ${edge / edgeFieldCount} edges but the snapshot has ${this.edges.length / edgeFieldCount}`);
+    }
+    const toOffset = data.meta.edge.toNode;
+    const limit = this.nodeCount * nodeFieldCount;
+    for (let e = 0; e < this.edges.length; e += edgeFieldCount) {
+      const to = this.edges.get(e + toOffset);
+      if (to >= limit || to % nodeFieldCount !== 0) {
+        throw new GraphError(`edge ${e / edgeFieldCount} points at ${to}, which is not the start of a node`);
+      }
     }
   }
 

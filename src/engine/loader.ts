@@ -1,3 +1,4 @@
+import { constants } from 'node:buffer';
 import { BigUint32Array } from './big-array.js';
 import { readMeta, type SnapshotMeta } from './meta.js';
 import { indexStrings, type StringTable } from './strings.js';
@@ -41,10 +42,16 @@ type Section =
   | { kind: 'strings' }
   | { kind: 'done' };
 
-/** Grows by doubling; holds the raw bytes of the strings section. */
+/**
+ * Holds the raw bytes of the strings section. Sized up front when the loader
+ * knows how many bytes are left in the source (a file), else grows by doubling.
+ */
 class ByteSink {
-  private buffer = Buffer.allocUnsafe(1 << 20);
+  private buffer: Buffer;
   length = 0;
+  constructor(size: number) {
+    this.buffer = Buffer.allocUnsafe(Math.max(16, size));
+  }
   push(chunk: Uint8Array): void {
     if (this.length + chunk.length > this.buffer.length) {
       let size = this.buffer.length * 2;
@@ -68,6 +75,29 @@ export interface LoaderOptions {
   readonly skipEdges?: boolean;
   /** Elements per typed-array chunk (tests force small chunks to exercise the split path). */
   readonly chunkLength?: number;
+  /**
+   * Total bytes the source will deliver, when known (a file's size). Only a
+   * hint: the strings section's buffer is then sized once instead of grown.
+   */
+  readonly sourceBytes?: number;
+  /** Back the node and edge arrays with SharedArrayBuffers (for a parsing worker thread). */
+  readonly sharedArrays?: boolean;
+}
+
+/** The numeric array being parsed, for a helper that fills its tail (see `adoptNumbers`). */
+export interface OpenNumbers {
+  readonly name: 'nodes' | 'edges';
+  /** Source offset of the array's first byte after `[`. */
+  readonly start: number;
+  readonly target: BigUint32Array;
+}
+
+const MAX_LENGTH = constants.MAX_LENGTH;
+const NOT_WHOLE = 'a node or edge field is not a whole, non-negative number';
+
+/** A Buffer view of the same bytes (Buffer.indexOf is a native memchr; Uint8Array's is not). */
+function asBuffer(chunk: Uint8Array): Buffer {
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 }
 
 /**
@@ -79,13 +109,15 @@ export interface LoaderOptions {
  */
 export class SnapshotLoader {
   private section: Section = { kind: 'header' };
-  private header = Buffer.alloc(0);
+  private header: Buffer = Buffer.alloc(0);
   private meta: SnapshotMeta | undefined;
   private nodes: BigUint32Array | undefined;
   private edges: BigUint32Array | undefined;
   private ids: Uint32Array | undefined;
-  private readonly strings = new ByteSink();
+  private strings: ByteSink | undefined;
   private sawStrings = false;
+  /** Bytes written so far, up to the start of the current chunk. */
+  private consumed = 0;
   // Numeric parsing state, carried across chunks.
   private value = 0;
   private inNumber = false;
@@ -95,11 +127,38 @@ export class SnapshotLoader {
   private readonly idsOnly: boolean;
   private readonly skipEdges: boolean;
   private readonly chunkLength: number;
+  private readonly sourceBytes: number;
+  private readonly sharedArrays: boolean;
+  private numbersStart = 0;
 
   constructor(options: LoaderOptions = {}) {
     this.idsOnly = options.idsOnly ?? false;
     this.skipEdges = options.skipEdges ?? false;
     this.chunkLength = options.chunkLength ?? BigUint32Array.DEFAULT_CHUNK_LENGTH;
+    this.sourceBytes = options.sourceBytes ?? 0;
+    this.sharedArrays = options.sharedArrays ?? false;
+  }
+
+  /** The numeric array being parsed, if the loader is inside one. */
+  get openNumbers(): OpenNumbers | undefined {
+    if (this.section.kind !== 'numbers') return undefined;
+    const target = this.section.name === 'nodes' ? this.nodes! : this.edges!;
+    return { name: this.section.name, start: this.numbersStart, target };
+  }
+
+  /**
+   * Someone else has parsed the next `count` numbers of the open array `name`
+   * straight into its storage (a worker thread, from the same bytes); the
+   * caller then writes from where those numbers' bytes end. Refused (false)
+   * unless the loader stands between two numbers of that array and the
+   * numbers fit.
+   */
+  adoptNumbers(name: 'nodes' | 'edges', count: number): boolean {
+    if (this.section.kind !== 'numbers' || this.section.name !== name || this.inNumber) return false;
+    const target = name === 'nodes' ? this.nodes! : this.edges!;
+    if (!Number.isSafeInteger(count) || count < 0 || this.position + count > target.length) return false;
+    this.position += count;
+    return true;
   }
 
   /** True once nothing more is needed (ids-only mode stops after the nodes). */
@@ -107,7 +166,8 @@ export class SnapshotLoader {
     return this.section.kind === 'done';
   }
 
-  write(chunk: Uint8Array): void {
+  write(input: Uint8Array): void {
+    const chunk = asBuffer(input);
     let i = 0;
     while (i < chunk.length && this.section.kind !== 'done') {
       switch (this.section.kind) {
@@ -127,11 +187,17 @@ export class SnapshotLoader {
           i = this.skipArray(chunk, i, this.section);
           break;
         case 'strings':
+          if (!this.strings) {
+            // Everything left in the source belongs to the strings section (V8 writes it last).
+            const left = this.sourceBytes - this.consumed - i;
+            this.strings = new ByteSink(left >= chunk.length - i && left <= MAX_LENGTH ? left : 1 << 20);
+          }
           this.strings.push(i === 0 ? chunk : chunk.subarray(i));
           i = chunk.length;
           break;
       }
     }
+    this.consumed += chunk.length;
   }
 
   /** Finishes a full load. */
@@ -139,9 +205,7 @@ export class SnapshotLoader {
     const meta = this.requireMeta();
     if (!this.nodes || !this.edges) throw new LoadError('truncated: the file ends before its nodes and edges arrays');
     if (!this.sawStrings) throw new LoadError('truncated: the file ends before its strings array');
-    const indexed = indexStrings(this.strings.bytes(), 1024);
-    if (!indexed) throw new LoadError('truncated: the strings array is not closed');
-    return { meta, nodes: this.nodes, edges: this.edges, strings: indexed.table };
+    return { meta, nodes: this.nodes, edges: this.edges, strings: this.indexStrings() };
   }
 
   /** Finishes a load with `skipEdges`. */
@@ -149,9 +213,7 @@ export class SnapshotLoader {
     const meta = this.requireMeta();
     if (!this.nodes) throw new LoadError('truncated: the file ends before its nodes array');
     if (!this.sawStrings) throw new LoadError('truncated: the file ends before its strings array');
-    const indexed = indexStrings(this.strings.bytes(), 1024);
-    if (!indexed) throw new LoadError('truncated: the strings array is not closed');
-    return { meta, nodes: this.nodes, strings: indexed.table };
+    return { meta, nodes: this.nodes, strings: this.indexStrings() };
   }
 
   /** Finishes an ids-only load. */
@@ -162,29 +224,37 @@ export class SnapshotLoader {
     return { meta, ids, maxId: ids.length > 0 ? ids[ids.length - 1]! : 0 };
   }
 
+  private indexStrings(): StringTable {
+    const indexed = indexStrings(this.strings ? this.strings.bytes() : Buffer.alloc(0), 1024);
+    if (!indexed) throw new LoadError('truncated: the strings array is not closed');
+    return indexed.table;
+  }
+
   private requireMeta(): SnapshotMeta {
     if (this.section.kind === 'header' && this.header.length === 0) throw new LoadError('empty file');
     if (!this.meta) throw new LoadError('truncated: the file ends inside its header');
     return this.meta;
   }
 
-  private readHeader(chunk: Uint8Array, from: number): number {
+  private readHeader(chunk: Buffer, from: number): number {
     const firstBytes = this.header.length === 0;
-    this.header = Buffer.concat([this.header, chunk.subarray(from)]);
-    if (firstBytes || this.header.length < 16) {
-      const text = this.header.toString('utf8', 0, Math.min(this.header.length, 64)).trimStart();
+    // The header is searched in place; bytes are only kept (copied) when it spans chunks.
+    const kept = this.header.length;
+    const header = kept === 0 ? chunk.subarray(from) : Buffer.concat([this.header, chunk.subarray(from)]);
+    if (firstBytes || header.length < 16) {
+      const text = header.toString('utf8', 0, Math.min(header.length, 64)).trimStart();
       if (text.length >= 12 && !/^\{\s*"snapshot"\s*:/.test(text)) {
         throw new LoadError('not a heap snapshot: it does not start with {"snapshot":');
       }
     }
-    const at = this.header.indexOf(NODES_KEY);
-    if (at === -1) {
-      if (this.header.length > HEADER_LIMIT) throw new LoadError('not a heap snapshot: no "nodes" array in the first 4 MiB');
+    const at = header.indexOf(NODES_KEY);
+    const bracket = at === -1 ? -1 : header.indexOf(0x5b, at + NODES_KEY.length);
+    if (bracket === -1) {
+      if (at === -1 && header.length > HEADER_LIMIT) throw new LoadError('not a heap snapshot: no "nodes" array in the first 4 MiB');
+      this.header = kept === 0 ? Buffer.from(header) : header;
       return chunk.length;
     }
-    const bracket = this.header.indexOf(0x5b, at + NODES_KEY.length);
-    if (bracket === -1) return chunk.length;
-    const headerText = this.header.toString('utf8', 0, at).replace(/,\s*$/, '');
+    const headerText = header.toString('utf8', 0, at).replace(/,\s*$/, '');
     let parsed: unknown;
     try {
       parsed = JSON.parse(`${headerText}}`);
@@ -201,14 +271,14 @@ export class SnapshotLoader {
       this.ids = new Uint32Array(nodeCount);
       this.section = { kind: 'ids' };
     } else {
-      this.nodes = new BigUint32Array(nodeCount * nodeFieldCount, this.chunkLength);
+      this.nodes = new BigUint32Array(nodeCount * nodeFieldCount, this.chunkLength, this.sharedArrays);
       this.section = { kind: 'numbers', name: 'nodes' };
     }
     this.resetNumbers();
-    // Continue in the current chunk right after the '['.
-    const consumedBefore = this.header.length - (chunk.length - from);
-    const next = bracket + 1 - consumedBefore + from;
     this.header = Buffer.alloc(0);
+    // Continue in the current chunk right after the '['.
+    const next = bracket + 1 - kept + from;
+    this.numbersStart = this.consumed + next;
     return next;
   }
 
@@ -225,7 +295,7 @@ export class SnapshotLoader {
     while (i < chunk.length) {
       const c = chunk[i]!;
       if (c === 0x5b) {
-        this.openSection(this.key.replace(/^[\s,]*"|"\s*:\s*$/g, ''));
+        this.openSection(this.key.replace(/^[\s,]*"|"\s*:\s*$/g, ''), i + 1);
         this.key = '';
         return i + 1;
       }
@@ -239,12 +309,13 @@ export class SnapshotLoader {
     return i;
   }
 
-  private openSection(name: string): void {
+  private openSection(name: string, at: number): void {
     const meta = this.meta!;
     if (name === 'edges' && !this.idsOnly && !this.skipEdges) {
-      this.edges = new BigUint32Array(meta.edgeCount * meta.edgeFieldCount, this.chunkLength);
+      this.edges = new BigUint32Array(meta.edgeCount * meta.edgeFieldCount, this.chunkLength, this.sharedArrays);
       this.section = { kind: 'numbers', name: 'edges' };
       this.resetNumbers();
+      this.numbersStart = this.consumed + at;
     } else if (name === 'strings') {
       this.sawStrings = true;
       this.section = { kind: 'strings' };
@@ -264,66 +335,123 @@ export class SnapshotLoader {
     this.section = { kind: 'between' };
   }
 
-  /** The hot loop: digits straight into the typed array, chunk by chunk. */
-  private readNumbers(chunk: Uint8Array, from: number, target: BigUint32Array): number {
-    let value = this.value;
-    let inNumber = this.inNumber;
-    let position = this.position;
+  private overflow(): LoadError {
+    return new LoadError(`the ${this.section.kind === 'numbers' ? this.section.name : 'numbers'} array holds more entries than the header's counts say`);
+  }
+
+  /**
+   * The hot loop: digits straight into the typed array, chunk by chunk. Works
+   * on one typed-array chunk at a time (`store`, local index `k`), so the
+   * common single-chunk case has no per-number chunk arithmetic.
+   */
+  private readNumbers(chunk: Buffer, from: number, target: BigUint32Array): number {
+    const n = chunk.length;
     const limit = target.length;
-    const chunkShift = Math.log2(this.chunkLength);
-    const chunkMask = this.chunkLength - 1;
-    let store = target.chunks[position >>> chunkShift] ?? target.chunks[target.chunks.length - 1]!;
-    let storeEnd = ((position >>> chunkShift) + 1) * this.chunkLength;
-    for (let i = from; i < chunk.length; i += 1) {
-      const c = chunk[i]!;
-      if (c >= 0x30 && c <= 0x39) {
+    const chunkLength = this.chunkLength;
+    let i = from;
+    let position = this.position;
+    if (this.inNumber) {
+      // A number split across chunks: finish it first.
+      let value = this.value;
+      while (i < n) {
+        const c = chunk[i]!;
+        if (c < 0x30 || c > 0x39) break;
         value = value * 10 + (c - 0x30);
-        inNumber = true;
+        i += 1;
+      }
+      if (i === n) {
+        this.value = value;
+        return n;
+      }
+      if (position >= limit) throw this.overflow();
+      target.set(position, value);
+      position += 1;
+      this.value = 0;
+      this.inNumber = false;
+    }
+    const chunks = target.chunks;
+    let chunkIndex = Math.floor(position / chunkLength);
+    if (chunkIndex >= chunks.length) chunkIndex = chunks.length - 1;
+    let store = chunks[chunkIndex]!;
+    let base = chunkIndex * chunkLength;
+    let k = position - base;
+    let kEnd = store.length;
+    while (i < n) {
+      let c = chunk[i]!;
+      if (c < 0x30) {
+        // ',' '\n' and other separators; '-' and '.' are not whole numbers.
+        if (c === 0x2d || c === 0x2e) throw new LoadError(NOT_WHOLE);
+        i += 1;
         continue;
       }
-      if (inNumber) {
-        if (position >= limit) throw new LoadError(`the ${this.section.kind === 'numbers' ? this.section.name : 'numbers'} array holds more entries than the header's counts say`);
-        if (position >= storeEnd) {
-          store = target.chunks[position >>> chunkShift]!;
-          storeEnd += this.chunkLength;
+      if (c > 0x39) {
+        if (c === 0x5d) {
+          this.position = base + k;
+          this.closeNumbers((this.section as { name: 'nodes' | 'edges' }).name, target);
+          return i + 1;
         }
-        store[position & chunkMask] = value;
-        position += 1;
-        value = 0;
-        inNumber = false;
+        if (c === 0x65 || c === 0x45) throw new LoadError(NOT_WHOLE);
+        i += 1;
+        continue;
       }
-      if (c === 0x5d) {
-        this.position = position;
-        this.value = 0;
-        this.inNumber = false;
-        this.closeNumbers((this.section as { name: 'nodes' | 'edges' }).name, target);
-        return i + 1;
+      let value = c - 0x30;
+      i += 1;
+      while (i < n) {
+        c = chunk[i]!;
+        if (c < 0x30 || c > 0x39) break;
+        value = value * 10 + (c - 0x30);
+        i += 1;
       }
-      if (c === 0x2d || c === 0x2e || c === 0x65 || c === 0x45) throw new LoadError('a node or edge field is not a whole, non-negative number');
+      if (i === n) {
+        // The number may go on in the next chunk.
+        this.value = value;
+        this.inNumber = true;
+        break;
+      }
+      if (k >= kEnd) {
+        if (base + k >= limit) {
+          this.position = base + k;
+          throw this.overflow();
+        }
+        chunkIndex += 1;
+        store = chunks[chunkIndex]!;
+        base += chunkLength;
+        k = 0;
+        kEnd = store.length;
+      }
+      store[k] = value;
+      k += 1;
     }
-    this.value = value;
-    this.inNumber = inNumber;
-    this.position = position;
-    return chunk.length;
+    this.position = base + k;
+    return n;
   }
 
   /** Ids-only: keep the id field of each node, stop after the nodes array. */
-  private readIds(chunk: Uint8Array, from: number): number {
+  private readIds(chunk: Buffer, from: number): number {
     const meta = this.meta!;
     const ids = this.ids!;
+    const count = ids.length;
     const fields = meta.nodeFieldCount;
     const idField = meta.node.id;
-    let { value, inNumber, position, field } = this;
-    for (let i = from; i < chunk.length; i += 1) {
-      const c = chunk[i]!;
-      if (c >= 0x30 && c <= 0x39) {
-        value = value * 10 + (c - 0x30);
-        inNumber = true;
-        continue;
-      }
+    const n = chunk.length;
+    let i = from;
+    let position = this.position;
+    let field = this.field;
+    let value = this.value;
+    let inNumber = this.inNumber;
+    for (;;) {
+      let c = 0;
       if (inNumber) {
+        // Digits of the number started in the previous chunk (or just now).
+        while (i < n) {
+          c = chunk[i]!;
+          if (c < 0x30 || c > 0x39) break;
+          value = value * 10 + (c - 0x30);
+          i += 1;
+        }
+        if (i === n) break;
         if (field === idField) {
-          if (position >= ids.length) throw new LoadError('the nodes array holds more nodes than the header says');
+          if (position >= count) throw new LoadError('the nodes array holds more nodes than the header says');
           ids[position] = value;
           position += 1;
         }
@@ -331,31 +459,51 @@ export class SnapshotLoader {
         value = 0;
         inNumber = false;
       }
+      if (i >= n) break;
+      c = chunk[i]!;
+      if (c >= 0x30 && c <= 0x39) {
+        value = c - 0x30;
+        inNumber = true;
+        i += 1;
+        continue;
+      }
       if (c === 0x5d) {
-        if (position !== ids.length || field !== 0) {
+        if (position !== count || field !== 0) {
           throw new LoadError(`the header says ${meta.nodeCount} nodes but the nodes array holds ${position}`);
         }
         this.section = { kind: 'done' };
         return i + 1;
       }
+      i += 1;
     }
-    Object.assign(this, { value, inNumber, position, field });
-    return chunk.length;
+    this.value = value;
+    this.inNumber = inNumber;
+    this.position = position;
+    this.field = field;
+    return n;
   }
 
-  /** Skips an array we do not use (numbers and nested arrays only). */
-  private skipArray(chunk: Uint8Array, from: number, section: { depth: number }): number {
-    for (let i = from; i < chunk.length; i += 1) {
-      const c = chunk[i]!;
-      if (c === 0x5b) section.depth += 1;
-      else if (c === 0x5d) {
+  /** Skips an array we do not use (numbers and nested arrays only), jumping from bracket to bracket. */
+  private skipArray(chunk: Buffer, from: number, section: { depth: number }): number {
+    let i = from;
+    let open = -2;
+    let close = -2;
+    for (;;) {
+      if (open !== -1 && open < i) open = chunk.indexOf(0x5b, i);
+      if (close !== -1 && close < i) close = chunk.indexOf(0x5d, i);
+      if (open !== -1 && (close === -1 || open < close)) {
+        section.depth += 1;
+        i = open + 1;
+      } else if (close !== -1) {
         section.depth -= 1;
+        i = close + 1;
         if (section.depth === 0) {
           this.section = { kind: 'between' };
-          return i + 1;
+          return i;
         }
+      } else {
+        return chunk.length;
       }
     }
-    return chunk.length;
   }
 }

@@ -15,22 +15,43 @@ export interface ParseOptions {
 
 const READ_SIZE = 4 * 1024 * 1024;
 
-async function feed(source: SnapshotSource, loader: SnapshotLoader): Promise<void> {
-  if (typeof source === 'string') {
-    const handle = await open(source, 'r');
-    try {
-      // One reusable buffer: the loader copies what it keeps.
-      const buffer = Buffer.allocUnsafe(READ_SIZE);
-      while (!loader.done) {
-        const { bytesRead } = await handle.read(buffer, 0, READ_SIZE, null);
-        if (bytesRead === 0) break;
-        loader.write(buffer.subarray(0, bytesRead));
-      }
-    } finally {
-      await handle.close();
+type ReadResult = { bytesRead: number; buffer: Buffer };
+
+type MakeLoader = (sourceBytes?: number) => SnapshotLoader;
+
+async function feedFile(path: string, makeLoader: MakeLoader): Promise<SnapshotLoader> {
+  const handle = await open(path, 'r');
+  let pending: Promise<ReadResult> | undefined;
+  try {
+    const { size } = await handle.stat();
+    const loader = makeLoader(size);
+    // Two reusable buffers: the next read runs (in the thread pool) while the
+    // loader parses the current one; the loader copies what it keeps.
+    const buffers = [Buffer.allocUnsafe(READ_SIZE), Buffer.allocUnsafe(READ_SIZE)];
+    let turn = 0;
+    let position = 0;
+    pending = handle.read(buffers[0]!, 0, READ_SIZE, position);
+    while (!loader.done) {
+      const current = pending;
+      pending = undefined;
+      const { bytesRead, buffer } = await current;
+      if (bytesRead === 0) break;
+      position += bytesRead;
+      turn ^= 1;
+      pending = handle.read(buffers[turn]!, 0, READ_SIZE, position);
+      loader.write(buffer.subarray(0, bytesRead));
     }
-    return;
+    return loader;
+  } finally {
+    // Never close the handle under a read in flight.
+    if (pending) await pending.catch(() => undefined);
+    await handle.close();
   }
+}
+
+async function feed(source: SnapshotSource, makeLoader: MakeLoader): Promise<SnapshotLoader> {
+  if (typeof source === 'string') return feedFile(source, makeLoader);
+  const loader = makeLoader();
   for await (const chunk of source as AsyncIterable<Buffer | string>) {
     loader.write(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
     if (loader.done) {
@@ -38,6 +59,7 @@ async function feed(source: SnapshotSource, loader: SnapshotLoader): Promise<voi
       break;
     }
   }
+  return loader;
 }
 
 function describeSource(source: SnapshotSource, options: ParseOptions): string {
@@ -46,10 +68,10 @@ function describeSource(source: SnapshotSource, options: ParseOptions): string {
 
 async function load<T>(source: SnapshotSource, options: ParseOptions, loaderOptions: LoaderOptions, finish: (l: SnapshotLoader) => T): Promise<T> {
   const name = describeSource(source, options);
-  const loader = new SnapshotLoader({ ...loaderOptions, ...(options.chunkLength ? { chunkLength: options.chunkLength } : {}) });
+  const makeLoader: MakeLoader = (sourceBytes) =>
+    new SnapshotLoader({ ...loaderOptions, ...(options.chunkLength ? { chunkLength: options.chunkLength } : {}), ...(sourceBytes ? { sourceBytes } : {}) });
   try {
-    await feed(source, loader);
-    return finish(loader);
+    return finish(await feed(source, makeLoader));
   } catch (error) {
     if (error instanceof LoadError) throw new HeapSnapshotError(name, error.message);
     const code = (error as NodeJS.ErrnoException).code;

@@ -1,6 +1,7 @@
 import { buildDominatorTree, type DominatorTree } from './dominators.js';
 import { essentialEdges } from './essential-edges.js';
-import { HeapGraph } from './graph.js';
+import type { HeapGraph } from './graph.js';
+import { toGraph } from './to-graph.js';
 import { parseSnapshot, type ParseOptions, type SnapshotSource } from './parse.js';
 import { buildRetainers } from './retainers.js';
 
@@ -73,7 +74,7 @@ function classRetained(graph: HeapGraph, tree: DominatorTree, classOf: Uint32Arr
 
 /** Summary by class of one snapshot, like the DevTools Summary view. */
 export async function inspectSnapshot(source: SnapshotSource, options: ParseOptions = {}): Promise<SnapshotSummary> {
-  const graph = new HeapGraph(await parseSnapshot(source, options));
+  const graph = toGraph(await parseSnapshot(source, options), source, options);
   const tree = buildDominatorTree(graph, buildRetainers(graph), essentialEdges(graph));
   const names: string[] = [];
   const index = new Map<string, number>();
