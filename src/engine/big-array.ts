@@ -13,14 +13,9 @@ export class BigUint32Array {
   private readonly shift: number;
   private readonly mask: number;
 
-  /**
-   * `shared` backs the chunks with SharedArrayBuffers, so a worker thread can
-   * fill part of the array (the parser does, for large files).
-   */
   constructor(
     readonly length: number,
     chunkLength: number = BigUint32Array.DEFAULT_CHUNK_LENGTH,
-    shared = false,
   ) {
     if (!Number.isInteger(Math.log2(chunkLength))) throw new RangeError('chunkLength must be a power of two');
     this.shift = Math.log2(chunkLength);
@@ -28,7 +23,7 @@ export class BigUint32Array {
     this.chunks = [];
     for (let start = 0; start < length || this.chunks.length === 0; start += chunkLength) {
       const size = Math.min(chunkLength, length - start);
-      this.chunks.push(shared ? new Uint32Array(new SharedArrayBuffer(size * 4)) : new Uint32Array(size));
+      this.chunks.push(new Uint32Array(size));
     }
     this.first = this.chunks[0]!;
     this.firstLength = this.first.length;

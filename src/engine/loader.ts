@@ -80,16 +80,6 @@ export interface LoaderOptions {
    * hint: the strings section's buffer is then sized once instead of grown.
    */
   readonly sourceBytes?: number;
-  /** Back the node and edge arrays with SharedArrayBuffers (for a parsing worker thread). */
-  readonly sharedArrays?: boolean;
-}
-
-/** The numeric array being parsed, for a helper that fills its tail (see `adoptNumbers`). */
-export interface OpenNumbers {
-  readonly name: 'nodes' | 'edges';
-  /** Source offset of the array's first byte after `[`. */
-  readonly start: number;
-  readonly target: BigUint32Array;
 }
 
 const MAX_LENGTH = constants.MAX_LENGTH;
@@ -116,7 +106,7 @@ export class SnapshotLoader {
   private ids: Uint32Array | undefined;
   private strings: ByteSink | undefined;
   private sawStrings = false;
-  /** Bytes written so far, up to the start of the current chunk. */
+  /** Source bytes so far (written or skipped), up to the start of the current chunk. */
   private consumed = 0;
   // Numeric parsing state, carried across chunks.
   private value = 0;
@@ -128,37 +118,12 @@ export class SnapshotLoader {
   private readonly skipEdges: boolean;
   private readonly chunkLength: number;
   private readonly sourceBytes: number;
-  private readonly sharedArrays: boolean;
-  private numbersStart = 0;
 
   constructor(options: LoaderOptions = {}) {
     this.idsOnly = options.idsOnly ?? false;
     this.skipEdges = options.skipEdges ?? false;
     this.chunkLength = options.chunkLength ?? BigUint32Array.DEFAULT_CHUNK_LENGTH;
     this.sourceBytes = options.sourceBytes ?? 0;
-    this.sharedArrays = options.sharedArrays ?? false;
-  }
-
-  /** The numeric array being parsed, if the loader is inside one. */
-  get openNumbers(): OpenNumbers | undefined {
-    if (this.section.kind !== 'numbers') return undefined;
-    const target = this.section.name === 'nodes' ? this.nodes! : this.edges!;
-    return { name: this.section.name, start: this.numbersStart, target };
-  }
-
-  /**
-   * Someone else has parsed the next `count` numbers of the open array `name`
-   * straight into its storage (a worker thread, from the same bytes); the
-   * caller then writes from where those numbers' bytes end. Refused (false)
-   * unless the loader stands between two numbers of that array and the
-   * numbers fit.
-   */
-  adoptNumbers(name: 'nodes' | 'edges', count: number): boolean {
-    if (this.section.kind !== 'numbers' || this.section.name !== name || this.inNumber) return false;
-    const target = name === 'nodes' ? this.nodes! : this.edges!;
-    if (!Number.isSafeInteger(count) || count < 0 || this.position + count > target.length) return false;
-    this.position += count;
-    return true;
   }
 
   /** True once nothing more is needed (ids-only mode stops after the nodes). */
@@ -271,14 +236,13 @@ export class SnapshotLoader {
       this.ids = new Uint32Array(nodeCount);
       this.section = { kind: 'ids' };
     } else {
-      this.nodes = new BigUint32Array(nodeCount * nodeFieldCount, this.chunkLength, this.sharedArrays);
+      this.nodes = new BigUint32Array(nodeCount * nodeFieldCount, this.chunkLength);
       this.section = { kind: 'numbers', name: 'nodes' };
     }
     this.resetNumbers();
     this.header = Buffer.alloc(0);
     // Continue in the current chunk right after the '['.
     const next = bracket + 1 - kept + from;
-    this.numbersStart = this.consumed + next;
     return next;
   }
 
@@ -312,10 +276,9 @@ export class SnapshotLoader {
   private openSection(name: string, at: number): void {
     const meta = this.meta!;
     if (name === 'edges' && !this.idsOnly && !this.skipEdges) {
-      this.edges = new BigUint32Array(meta.edgeCount * meta.edgeFieldCount, this.chunkLength, this.sharedArrays);
+      this.edges = new BigUint32Array(meta.edgeCount * meta.edgeFieldCount, this.chunkLength);
       this.section = { kind: 'numbers', name: 'edges' };
       this.resetNumbers();
-      this.numbersStart = this.consumed + at;
     } else if (name === 'strings') {
       this.sawStrings = true;
       this.section = { kind: 'strings' };
@@ -438,46 +401,59 @@ export class SnapshotLoader {
     let position = this.position;
     let field = this.field;
     let value = this.value;
-    let inNumber = this.inNumber;
-    for (;;) {
-      let c = 0;
-      if (inNumber) {
-        // Digits of the number started in the previous chunk (or just now).
-        while (i < n) {
-          c = chunk[i]!;
-          if (c < 0x30 || c > 0x39) break;
-          value = value * 10 + (c - 0x30);
-          i += 1;
-        }
-        if (i === n) break;
-        if (field === idField) {
-          if (position >= count) throw new LoadError('the nodes array holds more nodes than the header says');
-          ids[position] = value;
-          position += 1;
-        }
-        field = field + 1 === fields ? 0 : field + 1;
-        value = 0;
-        inNumber = false;
+    if (this.inNumber) {
+      // A number split across chunks: its digits go on here.
+      while (i < n) {
+        const c = chunk[i]!;
+        if (c < 0x30 || c > 0x39) break;
+        value = value * 10 + (c - 0x30);
+        i += 1;
       }
-      if (i >= n) break;
-      c = chunk[i]!;
-      if (c >= 0x30 && c <= 0x39) {
-        value = c - 0x30;
-        inNumber = true;
+      if (i === n) {
+        this.value = value;
+        return n;
+      }
+      if (field === idField) {
+        if (position >= count) throw new LoadError('the nodes array holds more nodes than the header says');
+        ids[position] = value;
+        position += 1;
+      }
+      field = field + 1 === fields ? 0 : field + 1;
+      this.inNumber = false;
+    }
+    while (i < n) {
+      let c = chunk[i]!;
+      if (c < 0x30 || c > 0x39) {
+        if (c === 0x5d) {
+          if (position !== count || field !== 0) {
+            throw new LoadError(`the header says ${meta.nodeCount} nodes but the nodes array holds ${position}`);
+          }
+          this.section = { kind: 'done' };
+          return i + 1;
+        }
         i += 1;
         continue;
       }
-      if (c === 0x5d) {
-        if (position !== count || field !== 0) {
-          throw new LoadError(`the header says ${meta.nodeCount} nodes but the nodes array holds ${position}`);
-        }
-        this.section = { kind: 'done' };
-        return i + 1;
-      }
+      value = c - 0x30;
       i += 1;
+      while (i < n) {
+        c = chunk[i]!;
+        if (c < 0x30 || c > 0x39) break;
+        value = value * 10 + (c - 0x30);
+        i += 1;
+      }
+      if (i === n) {
+        this.inNumber = true;
+        break;
+      }
+      if (field === idField) {
+        if (position >= count) throw new LoadError('the nodes array holds more nodes than the header says');
+        ids[position] = value;
+        position += 1;
+      }
+      field = field + 1 === fields ? 0 : field + 1;
     }
     this.value = value;
-    this.inNumber = inNumber;
     this.position = position;
     this.field = field;
     return n;

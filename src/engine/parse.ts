@@ -13,7 +13,7 @@ export interface ParseOptions {
   readonly chunkLength?: number;
 }
 
-const READ_SIZE = 4 * 1024 * 1024;
+const READ_SIZE = 1024 * 1024;
 
 type ReadResult = { bytesRead: number; buffer: Buffer };
 
@@ -30,15 +30,17 @@ async function feedFile(path: string, makeLoader: MakeLoader): Promise<SnapshotL
     const buffers = [Buffer.allocUnsafe(READ_SIZE), Buffer.allocUnsafe(READ_SIZE)];
     let turn = 0;
     let position = 0;
-    pending = handle.read(buffers[0]!, 0, READ_SIZE, position);
+    const issue = (): Promise<ReadResult> => {
+      turn ^= 1;
+      return handle.read(buffers[turn]!, 0, READ_SIZE, position);
+    };
+    pending = issue();
     while (!loader.done) {
-      const current = pending;
+      const { bytesRead, buffer } = await pending;
       pending = undefined;
-      const { bytesRead, buffer } = await current;
       if (bytesRead === 0) break;
       position += bytesRead;
-      turn ^= 1;
-      pending = handle.read(buffers[turn]!, 0, READ_SIZE, position);
+      pending = issue();
       loader.write(buffer.subarray(0, bytesRead));
     }
     return loader;
@@ -69,7 +71,11 @@ function describeSource(source: SnapshotSource, options: ParseOptions): string {
 async function load<T>(source: SnapshotSource, options: ParseOptions, loaderOptions: LoaderOptions, finish: (l: SnapshotLoader) => T): Promise<T> {
   const name = describeSource(source, options);
   const makeLoader: MakeLoader = (sourceBytes) =>
-    new SnapshotLoader({ ...loaderOptions, ...(options.chunkLength ? { chunkLength: options.chunkLength } : {}), ...(sourceBytes ? { sourceBytes } : {}) });
+    new SnapshotLoader({
+      ...loaderOptions,
+      ...(options.chunkLength ? { chunkLength: options.chunkLength } : {}),
+      ...(sourceBytes ? { sourceBytes } : {}),
+    });
   try {
     return finish(await feed(source, makeLoader));
   } catch (error) {
