@@ -29,6 +29,18 @@ export class BigUint32Array {
     this.firstLength = this.first.length;
   }
 
+  /** Every `stride`-th element from `offset`: one field of all records, as a plain typed array. */
+  column(offset: number, stride: number): Uint32Array {
+    const out = new Uint32Array(Math.floor(this.length / stride));
+    if (this.chunks.length === 1) {
+      const only = this.first;
+      for (let i = 0, j = offset; i < out.length; i += 1, j += stride) out[i] = only[j]!;
+      return out;
+    }
+    for (let i = 0, j = offset; i < out.length; i += 1, j += stride) out[i] = this.get(j);
+    return out;
+  }
+
   get(index: number): number {
     return index < this.firstLength ? this.first[index]! : this.chunks[index >>> this.shift]![index & this.mask]!;
   }

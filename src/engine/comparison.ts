@@ -17,17 +17,19 @@ export interface ClassDelta {
 export class BeforeSide {
   readonly index: IdIndex;
   readonly maxId: number;
+  readonly ids: Uint32Array;
+  readonly types: Uint32Array;
+  readonly names: Uint32Array;
 
   constructor(readonly nodes: SnapshotNodes) {
     const { nodeCount, nodeFieldCount, node } = nodes.meta;
-    this.index = new IdIndex(nodeCount);
+    this.ids = nodes.nodes.column(node.id, nodeFieldCount);
+    this.types = nodes.nodes.column(node.type, nodeFieldCount);
+    this.names = nodes.nodes.column(node.name, nodeFieldCount);
     let maxId = 0;
-    for (let o = 0; o < nodeCount; o += 1) {
-      const id = nodes.nodes.get(o * nodeFieldCount + node.id);
-      this.index.set(id, o);
-      if (id > maxId) maxId = id;
-    }
+    for (let o = 0; o < nodeCount; o += 1) if (this.ids[o]! > maxId) maxId = this.ids[o]!;
     this.maxId = maxId;
+    this.index = new IdIndex(this.ids);
   }
 
   field(o: number, offset: number): number {
@@ -37,9 +39,9 @@ export class BeforeSide {
   /** Class names by DevTools' rules, from the before snapshot's own strings. */
   className(o: number): string {
     const { meta, strings } = this.nodes;
-    const type = this.field(o, meta.node.type);
+    const type = this.types[o]!;
     const t = meta.nodeType;
-    if (type === t.object || type === t.native) return strings.get(this.field(o, meta.node.name));
+    if (type === t.object || type === t.native) return strings.get(this.names[o]!);
     if (type === t.hidden) return '(system)';
     if (type === t.code) return '(compiled code)';
     if (type === t.concatenatedString || type === t.slicedString) return '(string)';
@@ -47,55 +49,63 @@ export class BeforeSide {
   }
 }
 
+/** New objects of `after`, and for the others the before ordinal they match. */
+export interface NewObjects {
+  readonly isNew: Uint8Array;
+  /** Before ordinal of each old object; -1 for new ones. */
+  readonly beforeOf: Int32Array;
+}
+
 /**
  * Marks the after snapshot's new objects. V8 gives new objects higher ids, so
  * an id above before's largest is new at once. An id that `before` also has
- * counts as the same object only when the class matches too: V8 keeps ids
- * per address between snapshots and starts over when its object-id map is
- * cleared (an inspector session closing its HeapProfiler agent does that), so
- * a matching id alone can name a different object.
+ * counts as the same object only when the type and the class name match too:
+ * V8 keeps ids per address between snapshots and starts over when its
+ * object-id map is cleared (an inspector session closing its HeapProfiler
+ * agent does that), so a matching id alone can name a different object.
  */
-export function markNew(graph: HeapGraph, before: BeforeSide): Uint8Array {
-  const isNew = new Uint8Array(graph.nodeCount);
+export function markNew(graph: HeapGraph, before: BeforeSide): NewObjects {
+  const n = graph.nodeCount;
+  const isNew = new Uint8Array(n);
+  const beforeOf = new Int32Array(n).fill(-1);
   const bMeta = before.nodes.meta;
-  const named = new Set([graph.meta.nodeType.object, graph.meta.nodeType.native]);
+  // Before type -> after type (V8 versions differ in their type lists; one process never does).
+  const typeMap = bMeta.nodeTypes.map((name) => graph.meta.nodeTypes.indexOf(name));
+  const { object, native } = graph.meta.nodeType;
   // Strings are interned per snapshot: a before name index matches one after name index.
   const sameName = new Map<number, number>();
-  for (let o = 0; o < graph.nodeCount; o += 1) {
-    const id = graph.id(o);
-    if (id > before.maxId) {
+  const { ids, types } = graph;
+  const maxId = before.maxId;
+  for (let o = 0; o < n; o += 1) {
+    const id = ids[o]!;
+    const b = id > maxId ? -1 : before.index.get(id);
+    const type = types[o]!;
+    if (b === -1 || typeMap[before.types[b]!] !== type) {
       isNew[o] = 1;
       continue;
     }
-    const b = before.index.get(id);
-    if (b === -1) {
-      isNew[o] = 1;
-      continue;
+    if (type === object || type === native) {
+      const bName = before.names[b]!;
+      const aName = graph.nameIndex(o);
+      const known = sameName.get(bName);
+      if (known !== aName) {
+        if (known !== undefined || before.nodes.strings.get(bName) !== graph.strings.get(aName)) {
+          isNew[o] = 1;
+          continue;
+        }
+        sameName.set(bName, aName);
+      }
     }
-    const type = graph.type(o);
-    // Type names can differ between V8 versions, never within one process: compare the names.
-    if (bMeta.nodeTypes[before.field(b, bMeta.node.type)] !== graph.meta.nodeTypes[type]) {
-      isNew[o] = 1;
-      continue;
-    }
-    if (!named.has(type)) continue;
-    const bName = before.field(b, bMeta.node.name);
-    const aName = graph.nameIndex(o);
-    const known = sameName.get(bName);
-    if (known === aName) continue;
-    if (known === undefined && before.nodes.strings.get(bName) === graph.strings.get(aName)) {
-      sameName.set(bName, aName);
-      continue;
-    }
-    isNew[o] = 1;
+    beforeOf[o] = b;
   }
-  return isNew;
+  return { isNew, beforeOf };
 }
 
 type Row = { addedCount: number; addedSize: number; removedCount: number; removedSize: number };
 
 /** The Comparison view: per class, objects added and removed between the snapshots. */
-export function compareClasses(before: BeforeSide, graph: HeapGraph, isNew: Uint8Array): ClassDelta[] {
+export function compareClasses(before: BeforeSide, graph: HeapGraph, marked: NewObjects): ClassDelta[] {
+  const { isNew, beforeOf } = marked;
   const rows = new Map<string, Row>();
   const row = (name: string): Row => {
     let r = rows.get(name);
@@ -110,7 +120,7 @@ export function compareClasses(before: BeforeSide, graph: HeapGraph, isNew: Uint
       r.addedCount += 1;
       r.addedSize += graph.selfSize(o);
     } else {
-      survived[before.index.get(graph.id(o))] = 1;
+      survived[beforeOf[o]!] = 1;
     }
   }
   const { node } = before.nodes.meta;

@@ -1,11 +1,12 @@
+import { BeforeSide, compareClasses, markNew, type ClassDelta } from './comparison.js';
 import { findCulprits, type CulpritOptions, type CulpritResult } from './culprits.js';
 import { userRootDistances } from './distances.js';
 import { buildDominatorTree } from './dominators.js';
 import { essentialEdges } from './essential-edges.js';
-import { toGraph } from './to-graph.js';
-import { BeforeSide, compareClasses, markNew, type ClassDelta } from './comparison.js';
+import type { HeapGraph } from './graph.js';
 import { parseSnapshot, parseSnapshotNodes, type ParseOptions, type SnapshotSource } from './parse.js';
 import { buildRetainers } from './retainers.js';
+import { toGraph } from './to-graph.js';
 
 export interface SnapshotDiff extends CulpritResult {
   readonly before: { readonly nodes: number; readonly maxId: number };
@@ -19,15 +20,21 @@ export interface SnapshotDiff extends CulpritResult {
 export interface DiffOptions extends CulpritOptions, ParseOptions {}
 
 /**
- * What `after` has that `before` had not, and what keeps it alive. Never
- * holds two full graphs: `before` is read without its edges and dropped once
- * its ids and class counts are taken; only `after` becomes a graph.
+ * Reads `before` without its edges and compares it with the graph of
+ * `after`. Its own function so that everything of `before` is garbage once
+ * it returns: two full graphs are never held, and the dominator tree is
+ * built without the before side in memory.
  */
+async function compareWithBefore(before: SnapshotSource, graph: HeapGraph, options: ParseOptions) {
+  const side = new BeforeSide(await parseSnapshotNodes(before, options));
+  const marked = markNew(graph, side);
+  return { isNew: marked.isNew, classes: compareClasses(side, graph, marked), beforeNodes: side.nodes.meta.nodeCount, maxId: side.maxId };
+}
+
+/** What `after` has that `before` had not, and what keeps it alive. */
 export async function diffSnapshots(before: SnapshotSource, after: SnapshotSource, options: DiffOptions = {}): Promise<SnapshotDiff> {
-  const beforeSide = new BeforeSide(await parseSnapshotNodes(before, options));
   const graph = toGraph(await parseSnapshot(after, options), after, options);
-  const isNew = markNew(graph, beforeSide);
-  const classes = compareClasses(beforeSide, graph, isNew);
+  const { isNew, classes, beforeNodes, maxId } = await compareWithBefore(before, graph, options);
   let newObjects = 0;
   for (let o = 0; o < isNew.length; o += 1) newObjects += isNew[o]!;
   const essential = essentialEdges(graph);
@@ -35,8 +42,8 @@ export async function diffSnapshots(before: SnapshotSource, after: SnapshotSourc
   const distances = userRootDistances(graph, essential);
   const culprits = findCulprits(graph, isNew, tree, distances, options);
   return {
-    before: { nodes: beforeSide.nodes.meta.nodeCount, maxId: beforeSide.maxId },
-    after: { nodes: graph.nodeCount, edges: graph.edges.length / graph.edgeFieldCount },
+    before: { nodes: beforeNodes, maxId },
+    after: { nodes: graph.nodeCount, edges: graph.edgeCount },
     newObjects,
     classes,
     ...culprits,

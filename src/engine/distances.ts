@@ -44,21 +44,20 @@ export function userRootDistances(graph: HeapGraph, essential: EssentialEdges): 
   const viaEdge = new Uint32Array(n);
   const viaNode = new Uint32Array(n);
   const queue = new Uint32Array(n);
-  const { firstEdge, edgeFieldCount, edges } = graph;
-  const toOffset = graph.meta.edge.toNode;
-  const nodeFieldCount = graph.nodeFieldCount;
+  const { firstEdge, edgeFieldCount, edgeTargets } = graph;
+  const { flags } = essential;
   let head = 0;
   let tail = 0;
   const visit = () => {
     while (head < tail) {
       const node = queue[head++]!;
       const next = distance[node]! + 1;
-      for (let e = firstEdge[node]!, end = firstEdge[node + 1]!; e < end; e += edgeFieldCount) {
-        if (!essential.isEssential(node, e)) continue;
-        const child = edges.get(e + toOffset) / nodeFieldCount;
+      for (let k = firstEdge[node]! / edgeFieldCount, end = firstEdge[node + 1]! / edgeFieldCount; k < end; k += 1) {
+        if (flags[k] === 0) continue;
+        const child = edgeTargets[k]!;
         if (distance[child] !== NO_DISTANCE) continue;
         distance[child] = next;
-        viaEdge[child] = e;
+        viaEdge[child] = k * edgeFieldCount;
         viaNode[child] = node;
         queue[tail++] = child;
       }

@@ -21,7 +21,8 @@ export interface DominatorTree {
  */
 export function buildDominatorTree(graph: HeapGraph, retainers: Retainers, essential: EssentialEdges): DominatorTree {
   const n = graph.nodeCount;
-  const { firstEdge, edgeFieldCount } = graph;
+  const { firstEdge, edgeFieldCount, edgeTargets } = graph;
+  const { flags } = essential;
   const { firstRetainer, retainerNodes, retainerEdges } = retainers;
   const root = graph.rootOrdinal;
 
@@ -35,25 +36,26 @@ export function buildDominatorTree(graph: HeapGraph, retainers: Retainers, essen
   let depth = 0;
   dfs[root] = count;
   vertex[count++] = root;
+  // Edge positions on the stack are edge ordinals.
   stackNode[0] = root;
-  stackEdge[0] = firstEdge[root]!;
+  stackEdge[0] = firstEdge[root]! / edgeFieldCount;
   depth = 1;
   while (depth > 0) {
     const node = stackNode[depth - 1]!;
-    const end = firstEdge[node + 1]!;
-    let e = stackEdge[depth - 1]!;
+    const end = firstEdge[node + 1]! / edgeFieldCount;
+    let k = stackEdge[depth - 1]!;
     let pushed = false;
-    for (; e < end; e += edgeFieldCount) {
-      if (!essential.isEssential(node, e)) continue;
-      const child = graph.edgeTarget(e);
+    for (; k < end; k += 1) {
+      if (flags[k] === 0) continue;
+      const child = edgeTargets[k]!;
       if (dfs[child] !== -1) continue;
       dfs[child] = count;
       vertex[count] = child;
       parent[count] = dfs[node]!;
       count += 1;
-      stackEdge[depth - 1] = e + edgeFieldCount;
+      stackEdge[depth - 1] = k + 1;
       stackNode[depth] = child;
-      stackEdge[depth] = firstEdge[child]!;
+      stackEdge[depth] = firstEdge[child]! / edgeFieldCount;
       depth += 1;
       pushed = true;
       break;
@@ -95,7 +97,7 @@ export function buildDominatorTree(graph: HeapGraph, retainers: Retainers, essen
     for (let r = firstRetainer[node]!, end = firstRetainer[node + 1]!; r < end; r += 1) {
       const source = retainerNodes[r]!;
       const v = dfs[source]!;
-      if (v === -1 || !essential.isEssential(source, retainerEdges[r]!)) continue;
+      if (v === -1 || flags[retainerEdges[r]!] === 0) continue;
       const u = evaluate(v);
       if (semi[u]! < semi[w]!) semi[w] = semi[u]!;
     }

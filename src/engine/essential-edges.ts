@@ -12,6 +12,8 @@ import type { HeapGraph } from './graph.js';
  *   the current job ends: not a real retainer either.
  */
 export interface EssentialEdges {
+  /** 1 where the edge (by edge ordinal) keeps its target alive. */
+  readonly flags: Uint8Array;
   /** `edge` is an index into the edges array; `source` the ordinal of its owner. */
   isEssential(source: number, edge: number): boolean;
 }
@@ -20,32 +22,42 @@ const TABLE = Buffer.from('pair in WeakMap (table @');
 const KEEP_DURING_JOB = 'weak_refs_keep_during_job';
 
 export function essentialEdges(graph: HeapGraph): EssentialEdges {
-  const { weak, shortcut, internal } = graph.meta.edgeType;
-  const typeOffset = graph.meta.edge.type;
-  const nameOffset = graph.meta.edge.nameOrIndex;
-  const edges = graph.edges;
+  const { weak, shortcut, internal, element, hidden } = graph.meta.edgeType;
+  const { edgeNames, edgeTypes, firstEdge, edgeFieldCount, nodeCount } = graph;
   // string index -> the WeakMap table's node id, for the ephemeron edge names.
   const ephemeronTables = new Map<number, number>();
   for (const index of graph.strings.indexesContaining(TABLE)) {
     const match = /pair in WeakMap \(table @(\d+)\)$/.exec(graph.strings.get(index));
     if (match) ephemeronTables.set(index, Number(match[1]));
   }
+  const keepIndex = graph.strings.indexesContaining(Buffer.from(KEEP_DURING_JOB)).find((i) => graph.strings.get(i) === KEEP_DURING_JOB) ?? -1;
   const root = graph.rootOrdinal;
-  const keepDuringJob = graph.strings.indexesContaining(Buffer.from(KEEP_DURING_JOB)).filter((i) => graph.strings.get(i) === KEEP_DURING_JOB);
-  const keepIndex = keepDuringJob[0] ?? -1;
+  const edgeCount = edgeTypes.length;
+  const flags = new Uint8Array(edgeCount);
+  // By type alone: weak edges never, shortcut edges only from the root.
+  for (let k = 0; k < edgeCount; k += 1) {
+    const type = edgeTypes[k]!;
+    flags[k] = type === weak || type === shortcut ? 0 : 1;
+  }
+  for (let k = firstEdge[root]! / edgeFieldCount, end = firstEdge[root + 1]! / edgeFieldCount; k < end; k += 1) {
+    if (edgeTypes[k] === shortcut) flags[k] = 1;
+  }
+  // By name, where a rule needs it: 1 marks an ephemeron edge name, 2 the keep-during-job list.
+  if (ephemeronTables.size === 0 && keepIndex === -1) return { flags, isEssential: (_s, edge) => flags[edge / edgeFieldCount] === 1 };
+  const special = new Uint8Array(graph.strings.length);
+  for (const index of ephemeronTables.keys()) special[index] = 1;
+  if (keepIndex !== -1) special[keepIndex] = 2;
+  for (let o = 0; o < nodeCount; o += 1) {
+    for (let k = firstEdge[o]! / edgeFieldCount, end = firstEdge[o + 1]! / edgeFieldCount; k < end; k += 1) {
+      const mark = special[edgeNames[k]!];
+      if (!mark) continue;
+      const type = edgeTypes[k]!;
+      if (type === element || type === hidden) continue; // a numeric index, not a name
+      if (mark === 2 || (type === internal && ephemeronTables.get(edgeNames[k]!) === graph.id(o))) flags[k] = 0;
+    }
+  }
   return {
-    isEssential(source, edge) {
-      const type = edges.get(edge + typeOffset);
-      if (type === weak) return false;
-      if (type === shortcut) return source === root;
-      if (keepIndex !== -1 && type !== graph.meta.edgeType.element && type !== graph.meta.edgeType.hidden && edges.get(edge + nameOffset) === keepIndex) {
-        return false;
-      }
-      if (type === internal && ephemeronTables.size > 0) {
-        const table = ephemeronTables.get(edges.get(edge + nameOffset));
-        if (table !== undefined && graph.id(source) === table) return false;
-      }
-      return true;
-    },
+    flags,
+    isEssential: (_source, edge) => flags[edge / edgeFieldCount] === 1,
   };
 }

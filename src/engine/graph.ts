@@ -1,4 +1,3 @@
-import type { BigUint32Array } from './big-array.js';
 import type { SnapshotData } from './loader.js';
 import type { SnapshotMeta } from './meta.js';
 import type { StringTable } from './strings.js';
@@ -7,83 +6,127 @@ import type { StringTable } from './strings.js';
 export class GraphError extends Error {}
 
 /**
- * The heap graph over the parsed typed arrays. Nodes are addressed by ordinal
- * (0 … nodeCount-1); a node's edges are the slice
- * `[firstEdge[o], firstEdge[o+1])` of the edges array (prefix sums of
- * edge_count, as DevTools' `firstEdgeIndexes`). Nothing here allocates per
- * node or per edge.
+ * The heap graph, as parallel typed arrays: one column per node field and per
+ * edge field that the analyses read, copied out of the parsed records, which
+ * are then dropped (the columns take about two thirds of their memory). Nodes
+ * are addressed by ordinal (0 … nodeCount-1); a node's edges are the slice
+ * `[firstEdge[o], firstEdge[o+1])` in edge-record units (prefix sums of
+ * edge_count, as DevTools' `firstEdgeIndexes`), i.e. edge ordinals
+ * `firstEdge[o] / edgeFieldCount …`. Nothing here allocates per node or edge.
  */
 export class HeapGraph {
   readonly meta: SnapshotMeta;
-  readonly nodes: BigUint32Array;
-  readonly edges: BigUint32Array;
   readonly strings: StringTable;
   readonly nodeCount: number;
+  readonly edgeCount: number;
   readonly nodeFieldCount: number;
   readonly edgeFieldCount: number;
-  /** Start of each node's edges in the edges array (in array elements); length nodeCount + 1. */
-  readonly firstEdge: Uint32Array;
   readonly rootOrdinal = 0;
+  /** Start of each node's edges, in edge-array elements (edge ordinal × edgeFieldCount); length nodeCount + 1. */
+  readonly firstEdge: Uint32Array;
+  /** Node columns, by ordinal. */
+  readonly ids: Uint32Array;
+  readonly types: Uint8Array;
+  readonly names: Uint32Array;
+  readonly selfSizes: Uint32Array;
+  /** Edge columns, by edge ordinal: target node ordinal, type, name (string index) or element index. */
+  readonly edgeTargets: Uint32Array;
+  readonly edgeTypes: Uint8Array;
+  readonly edgeNames: Uint32Array;
+  /** className() of each node type, or null where the node's own name is its class. */
+  private readonly typeLabels: Array<string | null>;
 
   constructor(data: SnapshotData) {
-    this.meta = data.meta;
-    this.nodes = data.nodes;
-    this.edges = data.edges;
+    const { meta, nodes, edges } = data;
+    this.meta = meta;
     this.strings = data.strings;
-    this.nodeCount = data.meta.nodeCount;
-    this.nodeFieldCount = data.meta.nodeFieldCount;
-    this.edgeFieldCount = data.meta.edgeFieldCount;
-    this.firstEdge = new Uint32Array(this.nodeCount + 1);
-    const { nodes, nodeFieldCount, edgeFieldCount } = this;
-    const edgeCountOffset = data.meta.node.edgeCount;
-    let edge = 0;
-    for (let o = 0; o < this.nodeCount; o += 1) {
-      this.firstEdge[o] = edge;
-      edge += nodes.get(o * nodeFieldCount + edgeCountOffset) * edgeFieldCount;
-    }
-    this.firstEdge[this.nodeCount] = edge;
-    if (edge !== this.edges.length) {
-      throw new GraphError(`the nodes' edge counts add up to ${edge / edgeFieldCount} edges but the snapshot has ${this.edges.length / edgeFieldCount}`);
-    }
-    const toOffset = data.meta.edge.toNode;
-    const limit = this.nodeCount * nodeFieldCount;
-    for (let e = 0; e < this.edges.length; e += edgeFieldCount) {
-      const to = this.edges.get(e + toOffset);
-      if (to >= limit || to % nodeFieldCount !== 0) {
-        throw new GraphError(`edge ${e / edgeFieldCount} points at ${to}, which is not the start of a node`);
+    this.nodeCount = meta.nodeCount;
+    this.nodeFieldCount = meta.nodeFieldCount;
+    this.edgeFieldCount = meta.edgeFieldCount;
+    const { nodeFieldCount, edgeFieldCount, nodeCount } = this;
+    // One pass over the node records fills every node column.
+    this.ids = new Uint32Array(nodeCount);
+    this.types = new Uint8Array(nodeCount);
+    this.names = new Uint32Array(nodeCount);
+    this.selfSizes = new Uint32Array(nodeCount);
+    const edgeCounts = new Uint32Array(nodeCount);
+    {
+      const { id, type, name, selfSize, edgeCount } = meta.node;
+      const single = nodes.chunks.length === 1 ? nodes.chunks[0]! : null;
+      const at = single ? (i: number) => single[i]! : (i: number) => nodes.get(i);
+      for (let o = 0, r = 0; o < nodeCount; o += 1, r += nodeFieldCount) {
+        this.ids[o] = at(r + id);
+        this.types[o] = at(r + type);
+        this.names[o] = at(r + name);
+        this.selfSizes[o] = at(r + selfSize);
+        edgeCounts[o] = at(r + edgeCount);
       }
+    }
+    const t = meta.nodeType;
+    this.typeLabels = meta.nodeTypes.map((name, type) => {
+      if (type === t.object || type === t.native) return null;
+      if (type === t.hidden) return '(system)';
+      if (type === t.code) return '(compiled code)';
+      if (type === t.concatenatedString || type === t.slicedString) return '(string)';
+      return `(${name})`;
+    });
+    this.firstEdge = new Uint32Array(nodeCount + 1);
+    let edge = 0;
+    for (let o = 0; o < nodeCount; o += 1) {
+      this.firstEdge[o] = edge;
+      edge += edgeCounts[o]! * edgeFieldCount;
+    }
+    this.firstEdge[nodeCount] = edge;
+    if (edge !== edges.length) {
+      throw new GraphError(`the nodes' edge counts add up to ${edge / edgeFieldCount} edges but the snapshot has ${edges.length / edgeFieldCount}`);
+    }
+    this.edgeCount = edges.length / edgeFieldCount;
+    const limit = nodeCount * nodeFieldCount;
+    const count = this.edgeCount;
+    this.edgeTargets = new Uint32Array(count);
+    this.edgeTypes = new Uint8Array(count);
+    this.edgeNames = new Uint32Array(count);
+    const { toNode, type, nameOrIndex } = meta.edge;
+    const single = edges.chunks.length === 1 ? edges.chunks[0]! : null;
+    const at = single ? (i: number) => single[i]! : (i: number) => edges.get(i);
+    for (let k = 0, r = 0; k < count; k += 1, r += edgeFieldCount) {
+      const to = at(r + toNode);
+      if (to >= limit || to % nodeFieldCount !== 0) throw new GraphError(`edge ${k} points at ${to}, which is not the start of a node`);
+      this.edgeTargets[k] = to / nodeFieldCount;
+      this.edgeTypes[k] = at(r + type);
+      this.edgeNames[k] = at(r + nameOrIndex);
     }
   }
 
   type(o: number): number {
-    return this.nodes.get(o * this.nodeFieldCount + this.meta.node.type);
+    return this.types[o]!;
   }
   nameIndex(o: number): number {
-    return this.nodes.get(o * this.nodeFieldCount + this.meta.node.name);
+    return this.names[o]!;
   }
   name(o: number): string {
-    return this.strings.get(this.nameIndex(o));
+    return this.strings.get(this.names[o]!);
   }
   id(o: number): number {
-    return this.nodes.get(o * this.nodeFieldCount + this.meta.node.id);
+    return this.ids[o]!;
   }
   selfSize(o: number): number {
-    return this.nodes.get(o * this.nodeFieldCount + this.meta.node.selfSize);
+    return this.selfSizes[o]!;
   }
   typeName(o: number): string {
-    return this.meta.nodeTypes[this.type(o)] ?? 'unknown';
+    return this.meta.nodeTypes[this.types[o]!] ?? 'unknown';
   }
 
   edgeType(e: number): number {
-    return this.edges.get(e + this.meta.edge.type);
+    return this.edgeTypes[e / this.edgeFieldCount]!;
   }
-  /** The ordinal of an edge's target. */
+  /** The ordinal of an edge's target (`e` is the edge's element index). */
   edgeTarget(e: number): number {
-    return this.edges.get(e + this.meta.edge.toNode) / this.nodeFieldCount;
+    return this.edgeTargets[e / this.edgeFieldCount]!;
   }
   /** Property name or element index, as DevTools shows it on a path. */
   edgeName(e: number): string {
-    const raw = this.edges.get(e + this.meta.edge.nameOrIndex);
+    const raw = this.edgeNames[e / this.edgeFieldCount]!;
     const type = this.edgeType(e);
     const { element, hidden } = this.meta.edgeType;
     return type === element || type === hidden ? `[${raw}]` : this.strings.get(raw);
@@ -95,13 +138,7 @@ export class HeapGraph {
    * types, `(compiled code)` for code and `(system)` for hidden nodes.
    */
   className(o: number): string {
-    const type = this.type(o);
-    const t = this.meta.nodeType;
-    if (type === t.object || type === t.native) return this.name(o);
-    if (type === t.hidden) return '(system)';
-    if (type === t.code) return '(compiled code)';
-    if (type === t.concatenatedString || type === t.slicedString) return '(string)';
-    return `(${this.meta.nodeTypes[type] ?? 'unknown'})`;
+    return this.typeLabels[this.types[o]!] ?? this.name(o);
   }
 }
 

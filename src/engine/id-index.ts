@@ -1,42 +1,26 @@
 /**
- * Node id → ordinal, as an open-addressing hash table over two typed arrays
- * (no Map, no object per entry). Ids are never 0 in V8 snapshots except the
- * root's… which is 1; 0 marks an empty slot.
+ * Node id → ordinal without an object per entry. V8 hands heap-object ids out
+ * from one counter in steps of two, so almost every id is below a few times
+ * the node count: those go into a direct table indexed by id. The few others
+ * (Node's embedder nodes get ids from a separate, very high range) go into a
+ * Map. `get` returns -1 for unknown ids.
  */
 export class IdIndex {
-  private readonly keys: Uint32Array;
-  private readonly values: Uint32Array;
-  private readonly mask: number;
+  private readonly direct: Int32Array;
+  private readonly others = new Map<number, number>();
 
-  constructor(capacity: number) {
-    let size = 16;
-    while (size < capacity * 2) size *= 2;
-    this.keys = new Uint32Array(size);
-    this.values = new Uint32Array(size);
-    this.mask = size - 1;
-  }
-
-  private slot(id: number): number {
-    return Math.imul(id, 0x9e3779b1) >>> 0 & this.mask;
-  }
-
-  set(id: number, ordinal: number): void {
-    const key = id + 1; // ids may be 0 in hand-made snapshots
-    let i = this.slot(key);
-    while (this.keys[i] !== 0 && this.keys[i] !== key) i = (i + 1) & this.mask;
-    this.keys[i] = key;
-    this.values[i] = ordinal;
+  constructor(ids: Uint32Array) {
+    this.direct = new Int32Array(ids.length * 3 + 1024).fill(-1);
+    const limit = this.direct.length;
+    for (let o = 0; o < ids.length; o += 1) {
+      const id = ids[o]!;
+      if (id < limit) this.direct[id] = o;
+      else this.others.set(id, o);
+    }
   }
 
   /** The ordinal of `id`, or -1. */
   get(id: number): number {
-    const key = id + 1;
-    let i = this.slot(key);
-    for (;;) {
-      const k = this.keys[i]!;
-      if (k === key) return this.values[i]!;
-      if (k === 0) return -1;
-      i = (i + 1) & this.mask;
-    }
+    return id < this.direct.length ? this.direct[id]! : this.others.get(id) ?? -1;
   }
 }

@@ -2,9 +2,9 @@ import type { HeapGraph } from './graph.js';
 
 /**
  * Reverse edges by counting sort, as DevTools' `buildRetainers`: for node o,
- * `retainerEdges[firstRetainer[o] … firstRetainer[o+1])` are the indexes (into
- * the edges array) of the edges that point at it, and `retainerNodes` the
- * same slots' source ordinals.
+ * `retainerEdges[firstRetainer[o] … firstRetainer[o+1])` are the ordinals of
+ * the edges that point at it, and `retainerNodes` the same slots' source
+ * ordinals.
  */
 export interface Retainers {
   readonly firstRetainer: Uint32Array;
@@ -13,29 +13,23 @@ export interface Retainers {
 }
 
 export function buildRetainers(graph: HeapGraph): Retainers {
-  const { nodeCount, edgeFieldCount, firstEdge, edges } = graph;
-  const toNodeOffset = graph.meta.edge.toNode;
-  const nodeFieldCount = graph.nodeFieldCount;
-  const edgeCount = edges.length / edgeFieldCount;
+  const { nodeCount, edgeFieldCount, firstEdge, edgeTargets } = graph;
+  const edgeCount = edgeTargets.length;
   const firstRetainer = new Uint32Array(nodeCount + 1);
   const retainerNodes = new Uint32Array(edgeCount);
   const retainerEdges = new Uint32Array(edgeCount);
-  for (let e = 0; e < edges.length; e += edgeFieldCount) {
-    firstRetainer[edges.get(e + toNodeOffset) / nodeFieldCount]! += 1;
-  }
-  // Exclusive prefix sums; firstRetainer[o] then counts down as slots fill.
+  for (let k = 0; k < edgeCount; k += 1) firstRetainer[edgeTargets[k]!]! += 1;
+  // Inclusive prefix sums; firstRetainer[o] then counts down to o's first slot as slots fill.
   let sum = 0;
   for (let o = 0; o <= nodeCount; o += 1) {
-    const count = firstRetainer[o]!;
-    sum += count;
+    sum += firstRetainer[o]!;
     firstRetainer[o] = sum;
   }
   for (let o = 0; o < nodeCount; o += 1) {
-    for (let e = firstEdge[o]!, end = firstEdge[o + 1]!; e < end; e += edgeFieldCount) {
-      const target = edges.get(e + toNodeOffset) / nodeFieldCount;
-      const slot = --firstRetainer[target]!;
+    for (let k = firstEdge[o]! / edgeFieldCount, end = firstEdge[o + 1]! / edgeFieldCount; k < end; k += 1) {
+      const slot = --firstRetainer[edgeTargets[k]!]!;
       retainerNodes[slot] = o;
-      retainerEdges[slot] = e;
+      retainerEdges[slot] = k;
     }
   }
   return { firstRetainer, retainerNodes, retainerEdges };

@@ -102,5 +102,5 @@ export async function inspectSnapshot(source: SnapshotSource, options: ParseOpti
   const classes = names
     .map((name, c) => ({ name, count: counts[c]!, shallowSize: shallow[c]!, retainedSize: retained[c]! }))
     .sort((a, b) => b.retainedSize - a.retainedSize || a.name.localeCompare(b.name));
-  return { nodes: graph.nodeCount, edges: graph.edges.length / graph.edgeFieldCount, totalSize, classes };
+  return { nodes: graph.nodeCount, edges: graph.edgeCount, totalSize, classes };
 }
