@@ -197,7 +197,15 @@ export class SnapshotLoader {
 
   private requireMeta(): SnapshotMeta {
     if (this.section.kind === 'header' && this.header.length === 0) throw new LoadError('empty file');
-    if (!this.meta) throw new LoadError('truncated: the file ends inside its header');
+    if (!this.meta) {
+      // Too short for the check in readHeader: could it still be the start of a snapshot?
+      const start = this.header.toString('utf8', 0, 64).replace(/\s+/g, '');
+      const prefix = '{"snapshot":';
+      if (!(start.length < prefix.length ? prefix.startsWith(start) : start.startsWith(prefix))) {
+        throw new LoadError('not a heap snapshot: it does not start with {"snapshot":');
+      }
+      throw new LoadError('truncated: the file ends inside its header');
+    }
     return this.meta;
   }
 
