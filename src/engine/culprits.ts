@@ -109,48 +109,60 @@ export function findCulprits(
   distances: Distances,
   options: CulpritOptions = {},
 ): CulpritResult {
-  const top = options.top ?? 5;
+  const topCount = options.top ?? 5;
   const pathSamples = options.pathSamples ?? 20;
   const types = graph.meta.nodeType;
-  const transparent = new Set([types.hidden, types.code, types.array, types.objectShape, types.number, types.synthetic, types.concatenatedString, types.slicedString]);
+  const engineTypes = new Set([types.hidden, types.code, types.array, types.objectShape, types.number, types.synthetic, types.concatenatedString, types.slicedString]);
   const reachableNew = (o: number): boolean =>
-    isNew[o] === 1 && distances.distance[o] !== NO_DISTANCE && !transparent.has(graph.type(o));
+    isNew[o] === 1 && distances.distance[o] !== NO_DISTANCE && !engineTypes.has(graph.type(o));
   const isHolder = (o: number): boolean => graph.type(o) === types.closure || HOLDER_CLASSES.has(graph.className(o));
   const { order, dominator } = tree;
 
   // Holders (collections, closures, contexts) that dominate a new object of
-  // another class are where it is kept, not what leaked: they step aside.
-  const strongBelow = new Uint8Array(graph.nodeCount);
+  // another class are where it is kept, not what leaked: they step aside for
+  // it (they do not cover it) and keep only their own part of the memory.
+  const n = graph.nodeCount;
+  const strongBelow = new Uint8Array(n);
   for (let i = order.length - 1; i > 0; i -= 1) {
     const o = order[i]!;
     if (strongBelow[o] || (reachableNew(o) && !isHolder(o))) strongBelow[dominator[o]!] = 1;
   }
-  const isCandidate = (o: number): boolean => reachableNew(o) && (!isHolder(o) || !strongBelow[o]);
-
-  // A candidate below another candidate in the dominator tree is already in its retained size.
-  const covered = new Uint8Array(graph.nodeCount);
-  const byClass = new Map<string, ClassAccumulator>();
+  const transparent = (o: number): boolean => strongBelow[o] === 1 && isHolder(o);
+  // Top-level candidates: new, reachable, not covered by a candidate above them that covers.
+  const covered = new Uint8Array(n);
+  const top = new Uint8Array(n);
   let newReachable = 0;
   for (let i = 1; i < order.length; i += 1) {
     const o = order[i]!;
     const d = dominator[o]!;
-    covered[o] = covered[d]! || (d !== graph.rootOrdinal && isCandidate(d)) ? 1 : 0;
+    covered[o] = covered[d]! || (d !== graph.rootOrdinal && top[d] === 1 && !transparent(d)) ? 1 : 0;
     if (isNew[o] === 1 && distances.distance[o] !== NO_DISTANCE) newReachable += 1;
-    if (!isCandidate(o)) continue;
+    if (reachableNew(o) && !covered[o]) top[o] = 1;
+  }
+  // What the top-level candidates below each node retain: a transparent holder keeps the rest.
+  const below = new Float64Array(n);
+  for (let i = order.length - 1; i > 0; i -= 1) {
+    const o = order[i]!;
+    below[dominator[o]!]! += top[o] === 1 ? tree.retainedSize[o]! : below[o]!;
+  }
+  const byClass = new Map<string, ClassAccumulator>();
+  for (let i = 1; i < order.length; i += 1) {
+    const o = order[i]!;
+    if (!reachableNew(o)) continue;
     const name = culpritName(graph, o);
     let acc = byClass.get(name);
     if (!acc) byClass.set(name, (acc = { count: 0, size: 0, retainedSize: 0, samples: [] }));
     acc.count += 1;
     acc.size += graph.selfSize(o);
-    if (covered[o]) continue;
-    const retained = tree.retainedSize[o]!;
+    if (!top[o]) continue;
+    const retained = transparent(o) ? tree.retainedSize[o]! - below[o]! : tree.retainedSize[o]!;
     acc.retainedSize += retained;
     if (acc.samples.length < pathSamples) {
       acc.samples.push({ node: o, retained });
-      if (acc.samples.length === pathSamples) acc.samples.sort((a, b) => b.retained - a.retained);
+      if (acc.samples.length === pathSamples) acc.samples.sort((x, y) => y.retained - x.retained);
     } else if (retained > acc.samples[pathSamples - 1]!.retained) {
       acc.samples[pathSamples - 1] = { node: o, retained };
-      acc.samples.sort((a, b) => b.retained - a.retained);
+      acc.samples.sort((x, y) => y.retained - x.retained);
     }
   }
 
@@ -166,7 +178,7 @@ export function findCulprits(
       continue;
     }
     // Paths only for classes that may still make the list (and to classify runner bookkeeping).
-    if (culprits.length >= top) {
+    if (culprits.length >= topCount) {
       userRetained += acc.retainedSize;
       continue;
     }
