@@ -1,6 +1,6 @@
 import type { HeapGraph } from './graph.js';
 import { IdIndex } from './id-index.js';
-import type { SnapshotNodes } from './loader.js';
+import type { SnapshotColumns } from './loader.js';
 
 /** One row of the DevTools Comparison view. */
 export interface ClassDelta {
@@ -13,39 +13,34 @@ export interface ClassDelta {
   readonly sizeDelta: number;
 }
 
-/** The before side of a diff: its nodes and strings, indexed by id. */
+/** The before side of a diff: its node columns and strings, indexed by id. */
 export class BeforeSide {
   readonly index: IdIndex;
   readonly maxId: number;
+  readonly meta: SnapshotColumns['meta'];
+  readonly strings: SnapshotColumns['strings'];
   readonly ids: Uint32Array;
   readonly types: Uint32Array;
   readonly names: Uint32Array;
+  readonly selfSizes: Uint32Array;
 
-  constructor(readonly nodes: SnapshotNodes) {
-    const { nodeCount, nodeFieldCount, node } = nodes.meta;
-    this.ids = nodes.nodes.column(node.id, nodeFieldCount);
-    this.types = nodes.nodes.column(node.type, nodeFieldCount);
-    this.names = nodes.nodes.column(node.name, nodeFieldCount);
+  constructor(columns: SnapshotColumns) {
+    ({ meta: this.meta, strings: this.strings, ids: this.ids, types: this.types, names: this.names, selfSizes: this.selfSizes } = columns);
     let maxId = 0;
-    for (let o = 0; o < nodeCount; o += 1) if (this.ids[o]! > maxId) maxId = this.ids[o]!;
+    for (let o = 0; o < this.ids.length; o += 1) if (this.ids[o]! > maxId) maxId = this.ids[o]!;
     this.maxId = maxId;
     this.index = new IdIndex(this.ids);
   }
 
-  field(o: number, offset: number): number {
-    return this.nodes.nodes.get(o * this.nodes.meta.nodeFieldCount + offset);
-  }
-
   /** Class names by DevTools' rules, from the before snapshot's own strings. */
   className(o: number): string {
-    const { meta, strings } = this.nodes;
     const type = this.types[o]!;
-    const t = meta.nodeType;
-    if (type === t.object || type === t.native) return strings.get(this.names[o]!);
+    const t = this.meta.nodeType;
+    if (type === t.object || type === t.native) return this.strings.get(this.names[o]!);
     if (type === t.hidden) return '(system)';
     if (type === t.code) return '(compiled code)';
     if (type === t.concatenatedString || type === t.slicedString) return '(string)';
-    return `(${meta.nodeTypes[type] ?? 'unknown'})`;
+    return `(${this.meta.nodeTypes[type] ?? 'unknown'})`;
   }
 }
 
@@ -68,7 +63,7 @@ export function markNew(graph: HeapGraph, before: BeforeSide): NewObjects {
   const n = graph.nodeCount;
   const isNew = new Uint8Array(n);
   const beforeOf = new Int32Array(n).fill(-1);
-  const bMeta = before.nodes.meta;
+  const bMeta = before.meta;
   // Before type -> after type (V8 versions differ in their type lists; one process never does).
   const typeMap = bMeta.nodeTypes.map((name) => graph.meta.nodeTypes.indexOf(name));
   const { object, native } = graph.meta.nodeType;
@@ -89,7 +84,7 @@ export function markNew(graph: HeapGraph, before: BeforeSide): NewObjects {
       const aName = graph.nameIndex(o);
       const known = sameName.get(bName);
       if (known !== aName) {
-        if (known !== undefined || before.nodes.strings.get(bName) !== graph.strings.get(aName)) {
+        if (known !== undefined || before.strings.get(bName) !== graph.strings.get(aName)) {
           isNew[o] = 1;
           continue;
         }
@@ -113,7 +108,7 @@ export function compareClasses(before: BeforeSide, graph: HeapGraph, marked: New
     return r;
   };
   // Before objects that survived: matched by an after object that is not new.
-  const survived = new Uint8Array(before.nodes.meta.nodeCount);
+  const survived = new Uint8Array(before.ids.length);
   for (let o = 0; o < graph.nodeCount; o += 1) {
     if (isNew[o]) {
       const r = row(graph.className(o));
@@ -123,12 +118,11 @@ export function compareClasses(before: BeforeSide, graph: HeapGraph, marked: New
       survived[beforeOf[o]!] = 1;
     }
   }
-  const { node } = before.nodes.meta;
   for (let b = 0; b < survived.length; b += 1) {
     if (survived[b]) continue;
     const r = row(before.className(b));
     r.removedCount += 1;
-    r.removedSize += before.field(b, node.selfSize);
+    r.removedSize += before.selfSizes[b]!;
   }
   return [...rows.entries()]
     .map(([name, r]) => ({ name, ...r, countDelta: r.addedCount - r.removedCount, sizeDelta: r.addedSize - r.removedSize }))

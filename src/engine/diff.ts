@@ -4,7 +4,7 @@ import { userRootDistances } from './distances.js';
 import { buildDominatorTree } from './dominators.js';
 import { essentialEdges } from './essential-edges.js';
 import type { HeapGraph } from './graph.js';
-import { parseSnapshot, parseSnapshotNodes, type ParseOptions, type SnapshotSource } from './parse.js';
+import { parseSnapshot, parseSnapshotColumns, type ParseOptions, type SnapshotSource } from './parse.js';
 import { buildRetainers } from './retainers.js';
 import { toGraph } from './to-graph.js';
 
@@ -20,15 +20,15 @@ export interface SnapshotDiff extends CulpritResult {
 export interface DiffOptions extends CulpritOptions, ParseOptions {}
 
 /**
- * Reads `before` without its edges and compares it with the graph of
+ * Reads `before` as node columns (no records, no edges) and compares it with the graph of
  * `after`. Its own function so that everything of `before` is garbage once
  * it returns: two full graphs are never held, and the dominator tree is
  * built without the before side in memory.
  */
 async function compareWithBefore(before: SnapshotSource, graph: HeapGraph, options: ParseOptions) {
-  const side = new BeforeSide(await parseSnapshotNodes(before, options));
+  const side = new BeforeSide(await parseSnapshotColumns(before, options));
   const marked = markNew(graph, side);
-  return { isNew: marked.isNew, classes: compareClasses(side, graph, marked), beforeNodes: side.nodes.meta.nodeCount, maxId: side.maxId };
+  return { isNew: marked.isNew, classes: compareClasses(side, graph, marked), beforeNodes: side.ids.length, maxId: side.maxId };
 }
 
 /** What `after` has that `before` had not, and what keeps it alive. */
@@ -38,7 +38,7 @@ export async function diffSnapshots(before: SnapshotSource, after: SnapshotSourc
   let newObjects = 0;
   for (let o = 0; o < isNew.length; o += 1) newObjects += isNew[o]!;
   const essential = essentialEdges(graph);
-  const tree = buildDominatorTree(graph, buildRetainers(graph), essential);
+  const tree = buildDominatorTree(graph, buildRetainers(graph, essential), essential);
   const distances = userRootDistances(graph, essential);
   const culprits = findCulprits(graph, isNew, tree, distances, options);
   return {

@@ -64,9 +64,10 @@ export function buildDominatorTree(graph: HeapGraph, retainers: Retainers, essen
   }
 
   // 2. Semidominators and immediate dominators, by DFS number.
+  // The DFS's edge stack is done with: its buffer holds the immediate dominators.
   const semi = new Uint32Array(count);
-  const idom = new Uint32Array(count);
-  const label = new Uint32Array(count);
+  const idom = stackEdge.subarray(0, count);
+  const label = new Uint32Array(n);
   const ancestor = new Int32Array(count).fill(-1);
   const bucketHead = new Int32Array(count).fill(-1);
   const bucketNext = new Int32Array(count).fill(-1);
@@ -97,7 +98,7 @@ export function buildDominatorTree(graph: HeapGraph, retainers: Retainers, essen
     for (let r = firstRetainer[node]!, end = firstRetainer[node + 1]!; r < end; r += 1) {
       const source = retainerNodes[r]!;
       const v = dfs[source]!;
-      if (v === -1 || flags[retainerEdges[r]!] === 0) continue;
+      if (v === -1 || (retainerEdges !== null && flags[retainerEdges[r]!] === 0)) continue;
       const u = evaluate(v);
       if (semi[u]! < semi[w]!) semi[w] = semi[u]!;
     }
@@ -116,7 +117,8 @@ export function buildDominatorTree(graph: HeapGraph, retainers: Retainers, essen
   }
 
   // 3. Back to ordinals; retained sizes bottom-up in reverse DFS order.
-  const dominator = new Uint32Array(n).fill(root);
+  // `label` is done with too: its buffer becomes the ordinal-indexed dominator array.
+  const dominator = label.fill(root);
   const reachable = new Uint8Array(n);
   const retainedSize = new Float64Array(n);
   for (let o = 0; o < n; o += 1) retainedSize[o] = graph.selfSize(o);
@@ -129,5 +131,5 @@ export function buildDominatorTree(graph: HeapGraph, retainers: Retainers, essen
     const node = vertex[w]!;
     retainedSize[vertex[idom[w]!]!]! += retainedSize[node]!;
   }
-  return { dominator, retainedSize, reachable, order: vertex.slice(0, count) };
+  return { dominator, retainedSize, reachable, order: vertex.subarray(0, count) };
 }

@@ -20,6 +20,16 @@ export interface SnapshotNodes {
   readonly strings: StringTable;
 }
 
+/** The node columns a diff needs of its before side, and the strings. */
+export interface SnapshotColumns {
+  readonly meta: SnapshotMeta;
+  readonly ids: Uint32Array;
+  readonly types: Uint32Array;
+  readonly names: Uint32Array;
+  readonly selfSizes: Uint32Array;
+  readonly strings: StringTable;
+}
+
 /** Only the node ids of a snapshot, sorted ascending. */
 export interface SnapshotIds {
   readonly meta: SnapshotMeta;
@@ -71,6 +81,11 @@ class ByteSink {
 export interface LoaderOptions {
   /** Read only node ids and stop after the nodes array. */
   readonly idsOnly?: boolean;
+  /**
+   * Keep only the node columns a diff needs of its before side (id, type,
+   * name, self size) and the strings; skip the edges. No node records are held.
+   */
+  readonly columns?: boolean;
   /** Skip the edges array (the `before` side of a diff needs nodes and strings only). */
   readonly skipEdges?: boolean;
   /** Elements per typed-array chunk (tests force small chunks to exercise the split path). */
@@ -115,12 +130,17 @@ export class SnapshotLoader {
   private field = 0;
   private key = '';
   private readonly idsOnly: boolean;
+  private readonly columnsOnly: boolean;
+  /** Per node field, the column it is copied into (columns and ids-only modes). */
+  private targets: Array<Uint32Array | undefined> = [];
+  private columnArrays: { ids: Uint32Array; types: Uint32Array; names: Uint32Array; selfSizes: Uint32Array } | undefined;
   private readonly skipEdges: boolean;
   private readonly chunkLength: number;
   private readonly sourceBytes: number;
 
   constructor(options: LoaderOptions = {}) {
     this.idsOnly = options.idsOnly ?? false;
+    this.columnsOnly = options.columns ?? false;
     this.skipEdges = options.skipEdges ?? false;
     this.chunkLength = options.chunkLength ?? BigUint32Array.DEFAULT_CHUNK_LENGTH;
     this.sourceBytes = options.sourceBytes ?? 0;
@@ -179,6 +199,14 @@ export class SnapshotLoader {
     if (!this.nodes) throw new LoadError('truncated: the file ends before its nodes array');
     if (!this.sawStrings) throw new LoadError('truncated: the file ends before its strings array');
     return { meta, nodes: this.nodes, strings: this.indexStrings() };
+  }
+
+  /** Finishes a columns load. */
+  finishColumns(): SnapshotColumns {
+    const meta = this.requireMeta();
+    if (!this.columnArrays) throw new LoadError('truncated: the file ends before its nodes array');
+    if (!this.sawStrings) throw new LoadError('truncated: the file ends before its strings array');
+    return { meta, ...this.columnArrays, strings: this.indexStrings() };
   }
 
   /** Finishes an ids-only load. */
@@ -242,6 +270,18 @@ export class SnapshotLoader {
     const { nodeCount, nodeFieldCount } = this.meta;
     if (this.idsOnly) {
       this.ids = new Uint32Array(nodeCount);
+      this.targets = [];
+      this.targets[this.meta.node.id] = this.ids;
+      this.section = { kind: 'ids' };
+    } else if (this.columnsOnly) {
+      const { id, type, name, selfSize } = this.meta.node;
+      const arrays = { ids: new Uint32Array(nodeCount), types: new Uint32Array(nodeCount), names: new Uint32Array(nodeCount), selfSizes: new Uint32Array(nodeCount) };
+      this.columnArrays = arrays;
+      this.targets = [];
+      this.targets[id] = arrays.ids;
+      this.targets[type] = arrays.types;
+      this.targets[name] = arrays.names;
+      this.targets[selfSize] = arrays.selfSizes;
       this.section = { kind: 'ids' };
     } else {
       this.nodes = new BigUint32Array(nodeCount * nodeFieldCount, this.chunkLength);
@@ -283,7 +323,7 @@ export class SnapshotLoader {
 
   private openSection(name: string, at: number): void {
     const meta = this.meta!;
-    if (name === 'edges' && !this.idsOnly && !this.skipEdges) {
+    if (name === 'edges' && !this.idsOnly && !this.skipEdges && !this.columnsOnly) {
       this.edges = new BigUint32Array(meta.edgeCount * meta.edgeFieldCount, this.chunkLength);
       this.section = { kind: 'numbers', name: 'edges' };
       this.resetNumbers();
@@ -398,17 +438,28 @@ export class SnapshotLoader {
   }
 
   /** Ids-only: keep the id field of each node, stop after the nodes array. */
+  /** Ids-only and columns modes: copy the wanted fields of each node record into columns. */
   private readIds(chunk: Buffer, from: number): number {
     const meta = this.meta!;
-    const ids = this.ids!;
-    const count = ids.length;
+    const targets = this.targets;
+    const count = meta.nodeCount;
     const fields = meta.nodeFieldCount;
-    const idField = meta.node.id;
     const n = chunk.length;
     let i = from;
     let position = this.position;
     let field = this.field;
     let value = this.value;
+    const store = () => {
+      const target = targets[field];
+      if (target !== undefined) {
+        if (position >= count) throw new LoadError('the nodes array holds more nodes than the header says');
+        target[position] = value;
+      }
+      if (field + 1 === fields) {
+        field = 0;
+        position += 1;
+      } else field += 1;
+    };
     if (this.inNumber) {
       // A number split across chunks: its digits go on here.
       while (i < n) {
@@ -421,12 +472,7 @@ export class SnapshotLoader {
         this.value = value;
         return n;
       }
-      if (field === idField) {
-        if (position >= count) throw new LoadError('the nodes array holds more nodes than the header says');
-        ids[position] = value;
-        position += 1;
-      }
-      field = field + 1 === fields ? 0 : field + 1;
+      store();
       this.inNumber = false;
     }
     while (i < n) {
@@ -436,7 +482,10 @@ export class SnapshotLoader {
           if (position !== count || field !== 0) {
             throw new LoadError(`the header says ${meta.nodeCount} nodes but the nodes array holds ${position}`);
           }
-          this.section = { kind: 'done' };
+          // Ids-only stops here; the columns mode goes on to the strings.
+          this.section = this.columnsOnly ? { kind: 'between' } : { kind: 'done' };
+          this.position = position;
+          this.field = field;
           return i + 1;
         }
         i += 1;
@@ -454,12 +503,7 @@ export class SnapshotLoader {
         this.inNumber = true;
         break;
       }
-      if (field === idField) {
-        if (position >= count) throw new LoadError('the nodes array holds more nodes than the header says');
-        ids[position] = value;
-        position += 1;
-      }
-      field = field + 1 === fields ? 0 : field + 1;
+      store();
     }
     this.value = value;
     this.position = position;

@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { HeapSnapshotError } from './errors.js';
-import { LoadError, SnapshotLoader, type LoaderOptions, type SnapshotData, type SnapshotIds, type SnapshotNodes } from './loader.js';
+import { LoadError, SnapshotLoader, type LoaderOptions, type SnapshotData, type SnapshotColumns, type SnapshotIds, type SnapshotNodes } from './loader.js';
 
 /** A file path, or a stream of the snapshot's text (e.g. `v8.getHeapSnapshot()`). */
 export type SnapshotSource = string | Readable;
@@ -101,4 +101,9 @@ export function readSnapshotIds(source: SnapshotSource, options: ParseOptions = 
 /** Reads nodes and strings, skipping the edges: the `before` side of a diff. */
 export function parseSnapshotNodes(source: SnapshotSource, options: ParseOptions = {}): Promise<SnapshotNodes> {
   return load(source, options, { skipEdges: true }, (l) => l.finishNodes());
+}
+
+/** Reads the node columns a diff needs of `before` (id, type, name, self size) and the strings. */
+export function parseSnapshotColumns(source: SnapshotSource, options: ParseOptions = {}): Promise<SnapshotColumns> {
+  return load(source, options, { columns: true }, (l) => l.finishColumns());
 }

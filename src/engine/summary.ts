@@ -75,7 +75,8 @@ function classRetained(graph: HeapGraph, tree: DominatorTree, classOf: Uint32Arr
 /** Summary by class of one snapshot, like the DevTools Summary view. */
 export async function inspectSnapshot(source: SnapshotSource, options: ParseOptions = {}): Promise<SnapshotSummary> {
   const graph = toGraph(await parseSnapshot(source, options), source, options);
-  const tree = buildDominatorTree(graph, buildRetainers(graph), essentialEdges(graph));
+  const essential = essentialEdges(graph);
+  const tree = buildDominatorTree(graph, buildRetainers(graph, essential), essential);
   const names: string[] = [];
   const index = new Map<string, number>();
   const classOf = new Uint32Array(graph.nodeCount);
