@@ -65,3 +65,33 @@ describe('parseCliArgs', () => {
     expect(errorMessage(['--out-dir', '--', 'npx'])).toContain("Run 'heaplens --help' for the options.");
   });
 });
+
+describe('parseCliArgs: diff and inspect', () => {
+  it('parses diff with --top and --json', () => {
+    expect(parseCliArgs(['diff', 'a.heapsnapshot', 'b.heapsnapshot', '--top', '3', '--json'])).toEqual({
+      kind: 'diff',
+      before: 'a.heapsnapshot',
+      after: 'b.heapsnapshot',
+      top: 3,
+      json: true,
+    });
+  });
+
+  it('parses inspect with defaults', () => {
+    expect(parseCliArgs(['inspect', 'a.heapsnapshot'])).toEqual({ kind: 'inspect', file: 'a.heapsnapshot', top: 10, json: false });
+  });
+
+  it('rejects a wrong number of files, a bad --top and unknown options, in one line', () => {
+    expect(parseCliArgs(['inspect'])).toEqual({
+      kind: 'error',
+      message: 'inspect takes 1 snapshot file (got 0): heaplens inspect <snapshot.heapsnapshot>',
+    });
+    expect(parseCliArgs(['diff', 'a', 'b', '--top', 'many'])).toEqual({
+      kind: 'error',
+      message: "--top needs a whole number of rows, e.g. --top 10 (got 'many')",
+    });
+    const unknown = parseCliArgs(['diff', 'a', 'b', '--deep']);
+    expect(unknown.kind).toBe('error');
+    expect((unknown as { message: string }).message).toMatch(/^Unknown option '--deep'.*heaplens --help/);
+  });
+});

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 export const USAGE = `Usage:
   heaplens [--heap-snapshots] [--out-dir DIR] [--fail-on-leak] -- <test command...>
@@ -52,15 +52,20 @@ const ENGINE_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** `heaplens diff …` and `heaplens inspect …`. */
-function parseEngineCommand(kind: 'diff' | 'inspect', args: readonly string[]): CliCommand {
-  let parsed;
+/** node:util parseArgs, with its error turned into a one-line CliCommand error. */
+function parseStrict<T extends ParseArgsConfig['options']>(args: readonly string[], options: T) {
   try {
-    parsed = parseArgs({ args: [...args], options: ENGINE_OPTIONS, allowPositionals: true, strict: true });
+    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
   } catch (error) {
     const message = (error as Error).message.split('\n')[0] ?? 'invalid arguments';
-    return { kind: 'error', message: `${message}. Run 'heaplens --help' for the options.` };
+    return { kind: 'error', message: `${message}. Run 'heaplens --help' for the options.` } as const;
   }
+}
+
+/** `heaplens diff …` and `heaplens inspect …`. */
+function parseEngineCommand(kind: 'diff' | 'inspect', args: readonly string[]): CliCommand {
+  const parsed = parseStrict(args, ENGINE_OPTIONS);
+  if ('kind' in parsed) return parsed;
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };
   const top = values.top === undefined ? 10 : Number(values.top);
@@ -82,13 +87,8 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   const dashDash = argv.indexOf('--');
   const own = dashDash === -1 ? argv : argv.slice(0, dashDash);
   const command = dashDash === -1 ? [] : argv.slice(dashDash + 1);
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...own], options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (error) {
-    const message = (error as Error).message.split('\n')[0] ?? 'invalid arguments';
-    return { kind: 'error', message: `${message}. Run 'heaplens --help' for the options.` };
-  }
+  const parsed = parseStrict(own, OPTIONS);
+  if ('kind' in parsed) return parsed;
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };
