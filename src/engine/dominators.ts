@@ -95,7 +95,12 @@ export function buildDominatorTree(graph: HeapGraph, retainers: Retainers, essen
   };
   for (let w = count - 1; w > 0; w -= 1) {
     const node = vertex[w]!;
-    for (let r = firstRetainer[node]!, end = firstRetainer[node + 1]!; r < end; r += 1) {
+    const first = firstRetainer[node]!;
+    const last = firstRetainer[node + 1]!;
+    // Most heap objects have one retainer. Over essential edges only, that one
+    // is w's DFS parent, and the parent is its semidominator: no evaluation.
+    if (retainerEdges === null && last - first === 1) semi[w] = parent[w]!;
+    else for (let r = first, end = last; r < end; r += 1) {
       const source = retainerNodes[r]!;
       const v = dfs[source]!;
       if (v === -1 || (retainerEdges !== null && flags[retainerEdges[r]!] === 0)) continue;

@@ -216,8 +216,9 @@ export function tempDir(prefix = 'heaplens-engine-'): string {
 export async function analyze(source: SnapshotSource, options: ParseOptions = {}) {
   const data = await parseSnapshot(source, options);
   const graph = new HeapGraph(data);
-  const retainers = buildRetainers(graph);
   const essential = essentialEdges(graph);
+  // Over essential edges only, as diff and inspect build them (exercises the one-retainer fast path).
+  const retainers = buildRetainers(graph, essential);
   const tree = buildDominatorTree(graph, retainers, essential);
   const distances = userRootDistances(graph, essential);
   return { data, graph, retainers, tree, distances };
