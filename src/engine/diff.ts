@@ -4,7 +4,7 @@ import { userRootDistances } from './distances.js';
 import { buildDominatorTree } from './dominators.js';
 import { essentialEdges } from './essential-edges.js';
 import type { HeapGraph } from './graph.js';
-import { parseSnapshot, parseSnapshotColumns, type ParseOptions, type SnapshotSource } from './parse.js';
+import { parseGraphColumns, parseSnapshotColumns, type ParseOptions, type SnapshotSource } from './parse.js';
 import { buildRetainers } from './retainers.js';
 import { toGraph } from './to-graph.js';
 
@@ -33,7 +33,7 @@ async function compareWithBefore(before: SnapshotSource, graph: HeapGraph, optio
 
 /** What `after` has that `before` had not, and what keeps it alive. */
 export async function diffSnapshots(before: SnapshotSource, after: SnapshotSource, options: DiffOptions = {}): Promise<SnapshotDiff> {
-  const graph = toGraph(await parseSnapshot(after, options), after, options);
+  const graph = toGraph(await parseGraphColumns(after, options), after, options);
   const { isNew, classes, beforeNodes, maxId } = await compareWithBefore(before, graph, options);
   let newObjects = 0;
   for (let o = 0; o < isNew.length; o += 1) newObjects += isNew[o]!;

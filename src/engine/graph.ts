@@ -1,6 +1,40 @@
-import type { SnapshotData } from './loader.js';
+import type { GraphColumns, SnapshotData } from './loader.js';
 import type { SnapshotMeta } from './meta.js';
 import type { StringTable } from './strings.js';
+
+/** The graph columns of parsed records (to_node still a record index, as in GraphColumns). */
+function columnsOf(data: SnapshotData): GraphColumns {
+  const { meta, nodes, edges } = data;
+  const n = meta.nodeCount;
+  const e = edges.length / meta.edgeFieldCount;
+  const out = {
+    meta,
+    strings: data.strings,
+    ids: new Uint32Array(n),
+    types: new Uint8Array(n),
+    names: new Uint32Array(n),
+    selfSizes: new Uint32Array(n),
+    edgeCounts: new Uint32Array(n),
+    edgeTypes: new Uint8Array(e),
+    edgeNames: new Uint32Array(e),
+    edgeTargets: new Uint32Array(e),
+  };
+  const { id, type, name, selfSize, edgeCount } = meta.node;
+  for (let o = 0, r = 0; o < n; o += 1, r += meta.nodeFieldCount) {
+    out.ids[o] = nodes.get(r + id);
+    out.types[o] = nodes.get(r + type);
+    out.names[o] = nodes.get(r + name);
+    out.selfSizes[o] = nodes.get(r + selfSize);
+    out.edgeCounts[o] = nodes.get(r + edgeCount);
+  }
+  const { type: edgeType, nameOrIndex, toNode } = meta.edge;
+  for (let k = 0, r = 0; k < e; k += 1, r += meta.edgeFieldCount) {
+    out.edgeTypes[k] = edges.get(r + edgeType);
+    out.edgeNames[k] = edges.get(r + nameOrIndex);
+    out.edgeTargets[k] = edges.get(r + toNode);
+  }
+  return out;
+}
 
 /** A snapshot whose arrays parse but do not form a graph; callers add the file name. */
 export class GraphError extends Error {}
@@ -36,32 +70,26 @@ export class HeapGraph {
   /** className() of each node type, or null where the node's own name is its class. */
   private readonly typeLabels: Array<string | null>;
 
-  constructor(data: SnapshotData) {
-    const { meta, nodes, edges } = data;
+  /**
+   * From the parsed records (`parseSnapshot`), copying the columns out, or
+   * from columns the loader filled directly (`parseGraphColumns`), adopting them.
+   */
+  constructor(data: SnapshotData | GraphColumns) {
+    const columns = 'nodes' in data ? columnsOf(data) : data;
+    const { meta } = columns;
     this.meta = meta;
-    this.strings = data.strings;
+    this.strings = columns.strings;
     this.nodeCount = meta.nodeCount;
     this.nodeFieldCount = meta.nodeFieldCount;
     this.edgeFieldCount = meta.edgeFieldCount;
-    const { nodeFieldCount, edgeFieldCount, nodeCount } = this;
-    // One pass over the node records fills every node column.
-    this.ids = new Uint32Array(nodeCount);
-    this.types = new Uint8Array(nodeCount);
-    this.names = new Uint32Array(nodeCount);
-    this.selfSizes = new Uint32Array(nodeCount);
-    const edgeCounts = new Uint32Array(nodeCount);
-    {
-      const { id, type, name, selfSize, edgeCount } = meta.node;
-      const single = nodes.chunks.length === 1 ? nodes.chunks[0]! : null;
-      const at = single ? (i: number) => single[i]! : (i: number) => nodes.get(i);
-      for (let o = 0, r = 0; o < nodeCount; o += 1, r += nodeFieldCount) {
-        this.ids[o] = at(r + id);
-        this.types[o] = at(r + type);
-        this.names[o] = at(r + name);
-        this.selfSizes[o] = at(r + selfSize);
-        edgeCounts[o] = at(r + edgeCount);
-      }
-    }
+    this.ids = columns.ids;
+    this.types = columns.types;
+    this.names = columns.names;
+    this.selfSizes = columns.selfSizes;
+    this.edgeTypes = columns.edgeTypes;
+    this.edgeNames = columns.edgeNames;
+    this.edgeTargets = columns.edgeTargets;
+    this.edgeCount = columns.edgeTargets.length;
     const t = meta.nodeType;
     this.typeLabels = meta.nodeTypes.map((name, type) => {
       if (type === t.object || type === t.native) return null;
@@ -70,31 +98,24 @@ export class HeapGraph {
       if (type === t.concatenatedString || type === t.slicedString) return '(string)';
       return `(${name})`;
     });
+    const { nodeCount, nodeFieldCount, edgeFieldCount } = this;
     this.firstEdge = new Uint32Array(nodeCount + 1);
     let edge = 0;
     for (let o = 0; o < nodeCount; o += 1) {
       this.firstEdge[o] = edge;
-      edge += edgeCounts[o]! * edgeFieldCount;
+      edge += columns.edgeCounts[o]! * edgeFieldCount;
     }
     this.firstEdge[nodeCount] = edge;
-    if (edge !== edges.length) {
-      throw new GraphError(`the nodes' edge counts add up to ${edge / edgeFieldCount} edges but the snapshot has ${edges.length / edgeFieldCount}`);
+    if (edge !== this.edgeCount * edgeFieldCount) {
+      throw new GraphError(`the nodes' edge counts add up to ${edge / edgeFieldCount} edges but the snapshot has ${this.edgeCount}`);
     }
-    this.edgeCount = edges.length / edgeFieldCount;
+    // to_node is a record index: turn it into an ordinal, in place, checking it names a node.
     const limit = nodeCount * nodeFieldCount;
-    const count = this.edgeCount;
-    this.edgeTargets = new Uint32Array(count);
-    this.edgeTypes = new Uint8Array(count);
-    this.edgeNames = new Uint32Array(count);
-    const { toNode, type, nameOrIndex } = meta.edge;
-    const single = edges.chunks.length === 1 ? edges.chunks[0]! : null;
-    const at = single ? (i: number) => single[i]! : (i: number) => edges.get(i);
-    for (let k = 0, r = 0; k < count; k += 1, r += edgeFieldCount) {
-      const to = at(r + toNode);
+    const targets = this.edgeTargets;
+    for (let k = 0; k < this.edgeCount; k += 1) {
+      const to = targets[k]!;
       if (to >= limit || to % nodeFieldCount !== 0) throw new GraphError(`edge ${k} points at ${to}, which is not the start of a node`);
-      this.edgeTargets[k] = to / nodeFieldCount;
-      this.edgeTypes[k] = at(r + type);
-      this.edgeNames[k] = at(r + nameOrIndex);
+      targets[k] = to / nodeFieldCount;
     }
   }
 

@@ -20,6 +20,21 @@ export interface SnapshotNodes {
   readonly strings: StringTable;
 }
 
+/** The columns a HeapGraph is made of, read straight from the file. */
+export interface GraphColumns {
+  readonly meta: SnapshotMeta;
+  readonly ids: Uint32Array;
+  readonly types: Uint8Array;
+  readonly names: Uint32Array;
+  readonly selfSizes: Uint32Array;
+  readonly edgeCounts: Uint32Array;
+  readonly edgeTypes: Uint8Array;
+  readonly edgeNames: Uint32Array;
+  /** `to_node` as written: a node's index into the node records (ordinal × node field count). */
+  readonly edgeTargets: Uint32Array;
+  readonly strings: StringTable;
+}
+
 /** The node columns a diff needs of its before side, and the strings. */
 export interface SnapshotColumns {
   readonly meta: SnapshotMeta;
@@ -48,6 +63,7 @@ type Section =
   | { kind: 'between' }
   | { kind: 'numbers'; name: 'nodes' | 'edges' }
   | { kind: 'ids' }
+  | { kind: 'edgeColumns' }
   | { kind: 'skip'; depth: number }
   | { kind: 'strings' }
   | { kind: 'done' };
@@ -86,6 +102,12 @@ export interface LoaderOptions {
    * name, self size) and the strings; skip the edges. No node records are held.
    */
   readonly columns?: boolean;
+  /**
+   * Fill the columns a HeapGraph is made of (node id, type, name, self size,
+   * edge count; edge type, name, target) and the strings, without holding
+   * the records: about two thirds of their memory.
+   */
+  readonly graph?: boolean;
   /** Skip the edges array (the `before` side of a diff needs nodes and strings only). */
   readonly skipEdges?: boolean;
   /** Elements per typed-array chunk (tests force small chunks to exercise the split path). */
@@ -131,8 +153,14 @@ export class SnapshotLoader {
   private key = '';
   private readonly idsOnly: boolean;
   private readonly columnsOnly: boolean;
+  private readonly graphColumns: boolean;
+  private graphArrays: Omit<GraphColumns, 'meta' | 'strings'> | undefined;
+  /** Where the current records section goes next: `done` (ids-only) or the next section. */
+  private recordCount = 0;
+  private recordFields = 0;
+  private recordName: 'nodes' | 'edges' = 'nodes';
   /** Per node field, the column it is copied into (columns and ids-only modes). */
-  private targets: Array<Uint32Array | undefined> = [];
+  private targets: Array<Uint32Array | Uint8Array | undefined> = [];
   private columnArrays: { ids: Uint32Array; types: Uint32Array; names: Uint32Array; selfSizes: Uint32Array } | undefined;
   private readonly skipEdges: boolean;
   private readonly chunkLength: number;
@@ -141,6 +169,7 @@ export class SnapshotLoader {
   constructor(options: LoaderOptions = {}) {
     this.idsOnly = options.idsOnly ?? false;
     this.columnsOnly = options.columns ?? false;
+    this.graphColumns = options.graph ?? false;
     this.skipEdges = options.skipEdges ?? false;
     this.chunkLength = options.chunkLength ?? BigUint32Array.DEFAULT_CHUNK_LENGTH;
     this.sourceBytes = options.sourceBytes ?? 0;
@@ -199,6 +228,14 @@ export class SnapshotLoader {
     if (!this.nodes) throw new LoadError('truncated: the file ends before its nodes array');
     if (!this.sawStrings) throw new LoadError('truncated: the file ends before its strings array');
     return { meta, nodes: this.nodes, strings: this.indexStrings() };
+  }
+
+  /** Finishes a graph-columns load. */
+  finishGraph(): GraphColumns {
+    const meta = this.requireMeta();
+    if (!this.graphArrays || this.recordName !== 'edges') throw new LoadError('truncated: the file ends before its nodes and edges arrays');
+    if (!this.sawStrings) throw new LoadError('truncated: the file ends before its strings array');
+    return { meta, ...this.graphArrays, strings: this.indexStrings() };
   }
 
   /** Finishes a columns load. */
@@ -273,6 +310,27 @@ export class SnapshotLoader {
       this.targets = [];
       this.targets[this.meta.node.id] = this.ids;
       this.section = { kind: 'ids' };
+    } else if (this.graphColumns) {
+      const { id, type, name, selfSize, edgeCount } = this.meta.node;
+      const edges = this.meta.edgeCount;
+      const arrays = {
+        ids: new Uint32Array(nodeCount),
+        types: new Uint8Array(nodeCount),
+        names: new Uint32Array(nodeCount),
+        selfSizes: new Uint32Array(nodeCount),
+        edgeCounts: new Uint32Array(nodeCount),
+        edgeTypes: new Uint8Array(edges),
+        edgeNames: new Uint32Array(edges),
+        edgeTargets: new Uint32Array(edges),
+      };
+      this.graphArrays = arrays;
+      this.targets = [];
+      this.targets[id] = arrays.ids;
+      this.targets[type] = arrays.types;
+      this.targets[name] = arrays.names;
+      this.targets[selfSize] = arrays.selfSizes;
+      this.targets[edgeCount] = arrays.edgeCounts;
+      this.section = { kind: 'ids' };
     } else if (this.columnsOnly) {
       const { id, type, name, selfSize } = this.meta.node;
       const arrays = { ids: new Uint32Array(nodeCount), types: new Uint32Array(nodeCount), names: new Uint32Array(nodeCount), selfSizes: new Uint32Array(nodeCount) };
@@ -323,7 +381,18 @@ export class SnapshotLoader {
 
   private openSection(name: string, at: number): void {
     const meta = this.meta!;
-    if (name === 'edges' && !this.idsOnly && !this.skipEdges && !this.columnsOnly) {
+    if (name === 'edges' && this.graphArrays) {
+      const { type, nameOrIndex, toNode } = meta.edge;
+      this.targets = [];
+      this.targets[type] = this.graphArrays.edgeTypes;
+      this.targets[nameOrIndex] = this.graphArrays.edgeNames;
+      this.targets[toNode] = this.graphArrays.edgeTargets;
+      this.recordName = 'edges';
+      this.recordCount = meta.edgeCount;
+      this.recordFields = meta.edgeFieldCount;
+      this.section = { kind: 'ids' };
+      this.resetNumbers();
+    } else if (name === 'edges' && !this.idsOnly && !this.skipEdges && !this.columnsOnly) {
       this.edges = new BigUint32Array(meta.edgeCount * meta.edgeFieldCount, this.chunkLength);
       this.section = { kind: 'numbers', name: 'edges' };
       this.resetNumbers();
@@ -442,8 +511,9 @@ export class SnapshotLoader {
   private readIds(chunk: Buffer, from: number): number {
     const meta = this.meta!;
     const targets = this.targets;
-    const count = meta.nodeCount;
-    const fields = meta.nodeFieldCount;
+    const name = this.recordName;
+    const count = name === 'nodes' ? meta.nodeCount : this.recordCount;
+    const fields = name === 'nodes' ? meta.nodeFieldCount : this.recordFields;
     const n = chunk.length;
     let i = from;
     let position = this.position;
@@ -452,7 +522,7 @@ export class SnapshotLoader {
     const store = () => {
       const target = targets[field];
       if (target !== undefined) {
-        if (position >= count) throw new LoadError('the nodes array holds more nodes than the header says');
+        if (position >= count) throw new LoadError(`the ${name} array holds more ${name} than the header says`);
         target[position] = value;
       }
       if (field + 1 === fields) {
@@ -480,10 +550,10 @@ export class SnapshotLoader {
       if (c < 0x30 || c > 0x39) {
         if (c === 0x5d) {
           if (position !== count || field !== 0) {
-            throw new LoadError(`the header says ${meta.nodeCount} nodes but the nodes array holds ${position}`);
+            throw new LoadError(`the header says ${count} ${name} but the ${name} array holds ${position}`);
           }
-          // Ids-only stops here; the columns mode goes on to the strings.
-          this.section = this.columnsOnly ? { kind: 'between' } : { kind: 'done' };
+          // Ids-only stops here; the columns modes go on.
+          this.section = this.idsOnly ? { kind: 'done' } : { kind: 'between' };
           this.position = position;
           this.field = field;
           return i + 1;
@@ -503,7 +573,16 @@ export class SnapshotLoader {
         this.inNumber = true;
         break;
       }
-      store();
+      // store(), inlined: this is the hot loop of the columns modes.
+      const target = targets[field];
+      if (target !== undefined) {
+        if (position >= count) throw new LoadError(`the ${name} array holds more ${name} than the header says`);
+        target[position] = value;
+      }
+      if (field + 1 === fields) {
+        field = 0;
+        position += 1;
+      } else field += 1;
     }
     this.value = value;
     this.position = position;

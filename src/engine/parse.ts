@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { HeapSnapshotError } from './errors.js';
-import { LoadError, SnapshotLoader, type LoaderOptions, type SnapshotData, type SnapshotColumns, type SnapshotIds, type SnapshotNodes } from './loader.js';
+import { LoadError, SnapshotLoader, type LoaderOptions, type SnapshotData, type GraphColumns, type SnapshotColumns, type SnapshotIds, type SnapshotNodes } from './loader.js';
 
 /** A file path, or a stream of the snapshot's text (e.g. `v8.getHeapSnapshot()`). */
 export type SnapshotSource = string | Readable;
@@ -106,4 +106,9 @@ export function parseSnapshotNodes(source: SnapshotSource, options: ParseOptions
 /** Reads the node columns a diff needs of `before` (id, type, name, self size) and the strings. */
 export function parseSnapshotColumns(source: SnapshotSource, options: ParseOptions = {}): Promise<SnapshotColumns> {
   return load(source, options, { columns: true }, (l) => l.finishColumns());
+}
+
+/** Reads the columns a HeapGraph is made of, without holding the node and edge records. */
+export function parseGraphColumns(source: SnapshotSource, options: ParseOptions = {}): Promise<GraphColumns> {
+  return load(source, options, { graph: true }, (l) => l.finishGraph());
 }

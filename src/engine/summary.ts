@@ -2,7 +2,7 @@ import { buildDominatorTree, type DominatorTree } from './dominators.js';
 import { essentialEdges } from './essential-edges.js';
 import type { HeapGraph } from './graph.js';
 import { toGraph } from './to-graph.js';
-import { parseSnapshot, type ParseOptions, type SnapshotSource } from './parse.js';
+import { parseGraphColumns, type ParseOptions, type SnapshotSource } from './parse.js';
 import { buildRetainers } from './retainers.js';
 
 /** One row of the DevTools Summary view. */
@@ -74,7 +74,7 @@ function classRetained(graph: HeapGraph, tree: DominatorTree, classOf: Uint32Arr
 
 /** Summary by class of one snapshot, like the DevTools Summary view. */
 export async function inspectSnapshot(source: SnapshotSource, options: ParseOptions = {}): Promise<SnapshotSummary> {
-  const graph = toGraph(await parseSnapshot(source, options), source, options);
+  const graph = toGraph(await parseGraphColumns(source, options), source, options);
   const essential = essentialEdges(graph);
   const tree = buildDominatorTree(graph, buildRetainers(graph, essential), essential);
   const names: string[] = [];

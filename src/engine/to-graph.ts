@@ -1,10 +1,10 @@
 import { HeapSnapshotError } from './errors.js';
 import { GraphError, HeapGraph } from './graph.js';
-import type { SnapshotData } from './loader.js';
+import type { GraphColumns, SnapshotData } from './loader.js';
 import type { ParseOptions, SnapshotSource } from './parse.js';
 
 /** Builds the graph; a snapshot whose arrays do not form one is a HeapSnapshotError naming the file. */
-export function toGraph(data: SnapshotData, source: SnapshotSource, options: ParseOptions): HeapGraph {
+export function toGraph(data: SnapshotData | GraphColumns, source: SnapshotSource, options: ParseOptions): HeapGraph {
   try {
     return new HeapGraph(data);
   } catch (error) {
