@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ScopeRecord } from '../src/core/record.js';
-import { collectReport, countLeaks, type CollectInput } from '../src/report/collect.js';
+import { collectReport, countLeaks, withAnalysis, type CollectInput } from '../src/report/collect.js';
 import { MB, measurement, scopeRecord } from './support/records.js';
 
 const m = measurement;
@@ -121,5 +121,28 @@ describe('collectReport', () => {
     const [scope] = collectReport(input([record('a.test.ts', 'A', 0, { after: null })])).scopes;
     expect(scope?.memory).toBeNull();
     expect(scope?.heap).toBeNull();
+  });
+});
+
+describe('withAnalysis', () => {
+  const leak = () => collectReport(input([record('test/a.test.ts', 'A', 5 * MB)])).scopes[0]!;
+  const culprit = { name: 'PriceQuote', count: 3, size: 120, retainedSize: 5 * MB, path: ['(GC roots)', 'global', 'PriceQuote'], paths: [] };
+
+  it('adds the culprits to a flagged scope', () => {
+    const scope = withAnalysis(leak(), { ok: true, culprits: [culprit], newObjects: 3, userRetained: 5 * MB, internalRetained: 0 }, MB);
+    expect(scope.verdict).toBe('leak');
+    expect(scope.culprits.map((c) => c.name)).toEqual(['PriceQuote']);
+  });
+
+  it('downgrades a scope whose new objects keep only internals alive, and says why', () => {
+    const scope = withAnalysis(leak(), { ok: true, culprits: [], newObjects: 900, userRetained: 200 * 1024, internalRetained: 5 * MB }, MB);
+    expect(scope.verdict).toBe('ok');
+    expect(scope.reason).toMatch(/but its new objects keep only 200 KB alive outside engine and runner internals \(5\.0 MB there\), so it is not a leak$/);
+  });
+
+  it('keeps the verdict and records why the analysis failed', () => {
+    const scope = withAnalysis(leak(), { ok: false, error: 'x.heapsnapshot: truncated' }, MB);
+    expect(scope.verdict).toBe('leak');
+    expect(scope.analysisError).toBe('x.heapsnapshot: truncated');
   });
 });
