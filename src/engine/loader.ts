@@ -3,54 +3,10 @@ import { BigUint32Array } from './big-array.js';
 import { readMeta, type SnapshotMeta } from './meta.js';
 import { indexStrings, type StringTable } from './strings.js';
 
-/** A parsed snapshot: the heap as parallel typed arrays plus the string table. */
-export interface SnapshotData {
-  readonly meta: SnapshotMeta;
-  /** node_count × node fields, in the order of `meta.node`. */
-  readonly nodes: BigUint32Array;
-  /** edge_count × edge fields; `to_node` is a node's index into `nodes`. */
-  readonly edges: BigUint32Array;
-  readonly strings: StringTable;
-}
+import { ByteSink } from './byte-sink.js';
+import type { GraphColumns, LoaderOptions, SnapshotColumns, SnapshotData, SnapshotIds, SnapshotNodes } from './snapshot-types.js';
 
-/** Nodes and strings without edges: enough to name what a later snapshot no longer has. */
-export interface SnapshotNodes {
-  readonly meta: SnapshotMeta;
-  readonly nodes: BigUint32Array;
-  readonly strings: StringTable;
-}
-
-/** The columns a HeapGraph is made of, read straight from the file. */
-export interface GraphColumns {
-  readonly meta: SnapshotMeta;
-  readonly ids: Uint32Array;
-  readonly types: Uint8Array;
-  readonly names: Uint32Array;
-  readonly selfSizes: Uint32Array;
-  readonly edgeCounts: Uint32Array;
-  readonly edgeTypes: Uint8Array;
-  readonly edgeNames: Uint32Array;
-  /** `to_node` as written: a node's index into the node records (ordinal × node field count). */
-  readonly edgeTargets: Uint32Array;
-  readonly strings: StringTable;
-}
-
-/** The node columns a diff needs of its before side, and the strings. */
-export interface SnapshotColumns {
-  readonly meta: SnapshotMeta;
-  readonly ids: Uint32Array;
-  readonly types: Uint32Array;
-  readonly names: Uint32Array;
-  readonly selfSizes: Uint32Array;
-  readonly strings: StringTable;
-}
-
-/** Only the node ids of a snapshot, sorted ascending. */
-export interface SnapshotIds {
-  readonly meta: SnapshotMeta;
-  readonly ids: Uint32Array;
-  readonly maxId: number;
-}
+export type { GraphColumns, LoaderOptions, SnapshotColumns, SnapshotData, SnapshotIds, SnapshotNodes } from './snapshot-types.js';
 
 /** A problem with the input; the caller adds the file name. */
 export class LoadError extends Error {}
@@ -67,57 +23,6 @@ type Section =
   | { kind: 'skip'; depth: number }
   | { kind: 'strings' }
   | { kind: 'done' };
-
-/**
- * Holds the raw bytes of the strings section. Sized up front when the loader
- * knows how many bytes are left in the source (a file), else grows by doubling.
- */
-class ByteSink {
-  private buffer: Buffer;
-  length = 0;
-  constructor(size: number) {
-    this.buffer = Buffer.allocUnsafe(Math.max(16, size));
-  }
-  push(chunk: Uint8Array): void {
-    if (this.length + chunk.length > this.buffer.length) {
-      let size = this.buffer.length * 2;
-      while (size < this.length + chunk.length) size *= 2;
-      const grown = Buffer.allocUnsafe(size);
-      this.buffer.copy(grown, 0, 0, this.length);
-      this.buffer = grown;
-    }
-    this.buffer.set(chunk, this.length);
-    this.length += chunk.length;
-  }
-  bytes(): Buffer {
-    return this.buffer.subarray(0, this.length);
-  }
-}
-
-export interface LoaderOptions {
-  /** Read only node ids and stop after the nodes array. */
-  readonly idsOnly?: boolean;
-  /**
-   * Keep only the node columns a diff needs of its before side (id, type,
-   * name, self size) and the strings; skip the edges. No node records are held.
-   */
-  readonly columns?: boolean;
-  /**
-   * Fill the columns a HeapGraph is made of (node id, type, name, self size,
-   * edge count; edge type, name, target) and the strings, without holding
-   * the records: about two thirds of their memory.
-   */
-  readonly graph?: boolean;
-  /** Skip the edges array (the `before` side of a diff needs nodes and strings only). */
-  readonly skipEdges?: boolean;
-  /** Elements per typed-array chunk (tests force small chunks to exercise the split path). */
-  readonly chunkLength?: number;
-  /**
-   * Total bytes the source will deliver, when known (a file's size). Only a
-   * hint: the strings section's buffer is then sized once instead of grown.
-   */
-  readonly sourceBytes?: number;
-}
 
 const MAX_LENGTH = constants.MAX_LENGTH;
 const NOT_WHOLE = 'a node or edge field is not a whole, non-negative number';
