@@ -1,5 +1,3 @@
-import type { Session } from 'node:inspector';
-
 /**
  * Counts the JS objects a scope allocated that are still alive when it ends,
  * with V8's sampling heap profiler (the "Allocation sampling" of DevTools).

@@ -270,7 +270,7 @@ export class SnapshotLoader {
     while (i < chunk.length) {
       const c = chunk[i]!;
       if (c === 0x5b) {
-        this.openSection(this.key.replace(/^[\s,]*"|"\s*:\s*$/g, ''), i + 1);
+        this.openSection(this.key.replace(/^[\s,]*"|"\s*:\s*$/g, ''));
         this.key = '';
         return i + 1;
       }
@@ -284,7 +284,7 @@ export class SnapshotLoader {
     return i;
   }
 
-  private openSection(name: string, at: number): void {
+  private openSection(name: string): void {
     const meta = this.meta!;
     if (name === 'edges' && this.graphArrays) {
       const { type, nameOrIndex, toNode } = meta.edge;
