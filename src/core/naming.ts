@@ -43,6 +43,11 @@ export interface ScopeKey {
   readonly ordinal: number;
 }
 
+/** The readable part of a scope's names that comes from its test file (`test/a.test.ts` → `test_a.test.ts`). */
+export function fileSlug(file: string): string {
+  return slugify(file.replace(/\//g, '_'));
+}
+
 /**
  * The base name shared by a scope's record and its snapshots:
  * `<file>__<suite>__t<thread>-p<pid>__<hash>`. The readable parts say which
@@ -51,7 +56,7 @@ export interface ScopeKey {
  * worker runs many files.
  */
 export function scopeBaseName(key: ScopeKey, worker: WorkerIdentity): string {
-  const file = slugify(key.file.replace(/\//g, '_'));
+  const file = fileSlug(key.file);
   const suite = key.suite === '' ? 'file' : slugify(key.suite.replace(/ > /g, '_'));
   const hash = shortHash(key.file, key.suite, String(key.ordinal), String(worker.threadId), String(worker.pid));
   return `${file}__${suite}__t${worker.threadId}-p${worker.pid}__${hash}`;

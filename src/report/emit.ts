@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import fg from 'fast-glob';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { joinInside, RECORDS_DIR, REPORT_FILE, SNAPSHOTS_DIR } from '../core/paths.js';
+import { fileSlug } from '../core/naming.js';
 import { parseRecord, type ScopeRecord } from '../core/record.js';
 import type { Report, ReportFile } from './schema.js';
 
@@ -10,9 +11,14 @@ export interface RecordsOnDisk {
   readonly problems: string[];
 }
 
-/** Reads every worker record under `<outDir>/records`; unreadable ones become problems. */
-export async function readRecords(outDir: string): Promise<RecordsOnDisk> {
-  const paths = await fg(`${RECORDS_DIR}/*.json`, { cwd: outDir, onlyFiles: true });
+/**
+ * Reads the worker records under `<outDir>/records` (only those of one test
+ * file, given its project-relative path); unreadable ones become problems.
+ */
+export async function readRecords(outDir: string, file?: string): Promise<RecordsOnDisk> {
+  // Record names start with the file's slug (ASCII letters, digits, `._-`: nothing glob-special).
+  const prefix = file === undefined ? '' : `${fileSlug(file)}__`;
+  const paths = await fg(`${RECORDS_DIR}/${prefix}*.json`, { cwd: outDir, onlyFiles: true });
   const records: ScopeRecord[] = [];
   const problems: string[] = [];
   for (const path of paths.sort()) {

@@ -6,7 +6,8 @@ import { ENV } from '../core/env.js';
 import type { ResolvedOptions } from '../core/options.js';
 import { prepareOutDir } from '../core/out-dir.js';
 import { AnalysisQueue, type ScopeAnalysis } from '../engine/scope-analysis.js';
-import { joinInside } from '../core/paths.js';
+import { joinInside, toPosixRelative } from '../core/paths.js';
+import type { ScopeRecord } from '../core/record.js';
 import { collectReport, countLeaks, toReportScope } from '../report/collect.js';
 import { listSnapshotFiles, readRecords, writeReport } from '../report/emit.js';
 import { renderTerminal } from '../report/render-terminal.js';
@@ -51,15 +52,16 @@ export class HeaplensReporter implements Reporter {
   }
 
   /** As soon as a file is done, its flagged scopes' snapshot pairs go to the analysis worker. */
-  async onTestModuleEnd(): Promise<void> {
-    await this.scheduleAnalyses();
+  async onTestModuleEnd(testModule: TestModule): Promise<void> {
+    if (!this.queue) return;
+    const file = toPosixRelative(testModule.project.config.root, testModule.moduleId);
+    this.scheduleAnalyses((await readRecords(this.options.outDir, file)).records);
   }
 
-  /** Queues every flagged scope with a snapshot pair that is not queued yet. */
-  private async scheduleAnalyses(): Promise<Map<string, Promise<ScopeAnalysis>>> {
+  /** Queues every flagged scope with a snapshot pair (the queue runs each pair once). */
+  private scheduleAnalyses(records: readonly ScopeRecord[]): Map<string, Promise<ScopeAnalysis>> {
     const pending = new Map<string, Promise<ScopeAnalysis>>();
     if (!this.queue) return pending;
-    const { records } = await readRecords(this.options.outDir);
     for (const record of records) {
       const scope = toReportScope(record, this.options.threshold);
       if (scope.verdict !== 'leak' || !scope.snapshots) continue;
@@ -92,7 +94,7 @@ export class HeaplensReporter implements Reporter {
   private async buildReport(): Promise<Report> {
     const { outDir } = this.options;
     const [{ records, problems }, files] = await Promise.all([readRecords(outDir), listSnapshotFiles(outDir)]);
-    const pending = await this.scheduleAnalyses();
+    const pending = this.scheduleAnalyses(records);
     const analyses = new Map<string, ScopeAnalysis>();
     for (const [before, result] of pending) analyses.set(before, await result);
     return collectReport({
