@@ -13,6 +13,12 @@ export default defineConfig([
       'vitest/index': 'src/vitest/index.ts',
       'vitest/setup': 'src/vitest/setup.ts',
       'vitest/reporter': 'src/vitest/reporter.ts',
+      // Jest loads reporters, environments and setup files with require():
+      // each of these has a CommonJS build beside the ESM one.
+      'jest/index': 'src/jest/index.ts',
+      'jest/reporter': 'src/jest/reporter.ts',
+      'jest/environment': 'src/jest/environment.ts',
+      'jest/setup': 'src/jest/setup.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,

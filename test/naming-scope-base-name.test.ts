@@ -22,7 +22,7 @@ describe('scopeBaseName', () => {
 
   it("uses 'file' for a whole-file scope", () => {
     expect(scopeBaseName({ file: 'test/a.test.ts', suite: '', ordinal: 0 }, { threadId: 0, pid: 1234, workerId: '2' })).toBe(
-      'test_a.test.ts__file__t0-p1234__ef8e1c11',
+      'test_a.test.ts__file__t0-p1234-w2__ef8e1c11',
     );
   });
 

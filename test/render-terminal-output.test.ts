@@ -33,6 +33,7 @@ function report(extra: Partial<Report> = {}): Report {
     snapshots: false,
     outDir: '/proj/.heaplens',
     threshold: MB,
+    retainedEnvironments: [],
     scopes: [],
     files: [],
     problems: [],

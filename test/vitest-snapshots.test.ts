@@ -35,11 +35,12 @@ describe.each(['forks', 'threads', 'vmThreads'])('heaplens --heap-snapshots, poo
     for (const file of report.files) expect(file.bytes).toBe(statSync(join(outDir, file.path)).size);
 
     for (const scope of report.scopes) {
-      const { threadId, pid } = scope.worker;
+      const { threadId, pid, workerId } = scope.worker;
+      const tag = `t${threadId}-p${pid}${workerId ? `-w${workerId}` : ''}`;
       expect(scope.snapshots, scope.suite).not.toBeNull();
       for (const phase of ['before', 'after'] as const) {
         const path = scope.snapshots![phase];
-        expect(path).toMatch(new RegExp(`^snapshots/test_[a-z-]+\\.test\\.ts__[a-z-]+__t${threadId}-p${pid}__[0-9a-f]{8}__${phase}\\.heapsnapshot$`));
+        expect(path).toMatch(new RegExp(`^snapshots/test_[a-z-]+\\.test\\.ts__[a-z-]+__${tag}__[0-9a-f]{8}__${phase}\\.heapsnapshot$`));
         expect(head(join(outDir, path))).toMatch(/^\{"snapshot":\{"meta":/);
       }
     }

@@ -13,6 +13,7 @@ interface Handshake {
   readonly reportPath: string;
   readonly scopes: number;
   readonly leaks: number;
+  readonly retainedEnvironments?: number;
 }
 
 function readHandshake(path: string): Handshake | null {
@@ -86,15 +87,20 @@ async function main(argv: readonly string[]): Promise<number> {
         say(
           pc.red(
             'heaplens: the command passed but heaplens did not run in it: add heaplens() from ' +
-              "'heaplens/vitest' to `plugins` in your vitest.config.",
+              "'heaplens/vitest' to `plugins` in your vitest.config, or wrap your Jest config with withHeaplens() from 'heaplens/jest'.",
           ),
         );
         return 1;
       }
       return outcome.code;
     }
-    if (cli.failOnLeak && result.leaks > 0 && outcome.code === 0) {
-      say(pc.red(`heaplens: failing because ${result.leaks} tracked scope${result.leaks === 1 ? '' : 's'} leaked (--fail-on-leak)`));
+    const environments = result.retainedEnvironments ?? 0;
+    if (cli.failOnLeak && result.leaks + environments > 0 && outcome.code === 0) {
+      const parts = [
+        ...(result.leaks > 0 ? [`${result.leaks} tracked scope${result.leaks === 1 ? '' : 's'} leaked`] : []),
+        ...(environments > 0 ? [`${environments} test environment${environments === 1 ? ' was' : 's were'} retained`] : []),
+      ];
+      say(pc.red(`heaplens: failing because ${parts.join(' and ')} (--fail-on-leak)`));
       return 1;
     }
     return outcome.code;

@@ -59,7 +59,26 @@ export function scopeBaseName(key: ScopeKey, worker: WorkerIdentity): string {
   const file = fileSlug(key.file);
   const suite = key.suite === '' ? 'file' : slugify(key.suite.replace(/ > /g, '_'));
   const hash = shortHash(key.file, key.suite, String(key.ordinal), String(worker.threadId), String(worker.pid));
-  return `${file}__${suite}__t${worker.threadId}-p${worker.pid}__${hash}`;
+  return `${file}__${suite}__${workerTag(worker)}__${hash}`;
+}
+
+/** `t<thread>-p<pid>`, plus `-w<id>` when the runner numbers its workers (JEST_WORKER_ID, VITEST_POOL_ID). */
+export function workerTag(worker: WorkerIdentity): string {
+  const id = worker.workerId === null || worker.workerId === '' ? '' : `-w${slugify(worker.workerId, 12)}`;
+  return `t${worker.threadId}-p${worker.pid}${id}`;
+}
+
+/**
+ * The record name of one test file's environment check, `<file>__environment__<hash>`:
+ * without the worker, so the reporter can find it from the file and project alone.
+ */
+export function environmentRecordName(file: string, project: string): string {
+  return `${fileSlug(file)}__environment__${shortHash(file, project)}.json`;
+}
+
+/** The snapshot taken when a file's environment outlived it: `<file>__environment__<worker>__<hash>.heapsnapshot`. */
+export function environmentSnapshotName(file: string, project: string, worker: WorkerIdentity): string {
+  return `${fileSlug(file)}__environment__${workerTag(worker)}__${shortHash(file, project)}.heapsnapshot`;
 }
 
 export type Phase = 'before' | 'after';

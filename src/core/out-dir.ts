@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { HeaplensConfigError } from './options.js';
-import { MARKER_FILE, RECORDS_DIR, REPORT_FILE, SNAPSHOTS_DIR, joinInside } from './paths.js';
+import { ENVIRONMENTS_DIR, MARKER_FILE, RECORDS_DIR, REPORT_FILE, SNAPSHOTS_DIR, joinInside } from './paths.js';
 
 /**
  * Makes outDir ready for a new run: the last run's records, snapshots and
@@ -9,6 +9,17 @@ import { MARKER_FILE, RECORDS_DIR, REPORT_FILE, SNAPSHOTS_DIR, joinInside } from
  * anything else is a configuration mistake and is refused.
  */
 export function prepareOutDir(outDir: string): void {
+  assertOutDirUsable(outDir);
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(joinInside(outDir, MARKER_FILE), 'heaplens output: replaced on every run\n');
+  for (const name of [RECORDS_DIR, ENVIRONMENTS_DIR, SNAPSHOTS_DIR, REPORT_FILE]) {
+    rmSync(joinInside(outDir, name), { recursive: true, force: true });
+  }
+  mkdirSync(joinInside(outDir, RECORDS_DIR), { recursive: true });
+}
+
+/** Throws a HeaplensConfigError when outDir is a file or holds files heaplens did not write; changes nothing. */
+export function assertOutDirUsable(outDir: string): void {
   if (existsSync(outDir)) {
     if (!statSync(outDir).isDirectory()) {
       throw new HeaplensConfigError(`heaplens: outDir ${outDir} is a file, not a directory; point outDir at a directory (default .heaplens).`);
@@ -21,10 +32,4 @@ export function prepareOutDir(outDir: string): void {
       );
     }
   }
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(joinInside(outDir, MARKER_FILE), 'heaplens output: replaced on every run\n');
-  for (const name of [RECORDS_DIR, SNAPSHOTS_DIR, REPORT_FILE]) {
-    rmSync(joinInside(outDir, name), { recursive: true, force: true });
-  }
-  mkdirSync(joinInside(outDir, RECORDS_DIR), { recursive: true });
 }

@@ -2,6 +2,7 @@ import { join, relative, resolve, sep, isAbsolute } from 'node:path';
 
 export const RECORDS_DIR = 'records';
 export const SNAPSHOTS_DIR = 'snapshots';
+export const ENVIRONMENTS_DIR = 'environments';
 export const REPORT_FILE = 'report.json';
 /** Marks a directory as heaplens output, so a new run may replace what is in it. */
 export const MARKER_FILE = '.heaplens-output';

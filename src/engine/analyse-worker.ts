@@ -1,27 +1,28 @@
 /**
- * Worker-thread entry: diffs one scope's snapshot pair off the main thread,
- * so analysis overlaps the rest of the test run. Receives
- * `{ before, after, top }` as workerData and posts one ScopeAnalysis.
+ * Worker-thread entry: analyses snapshots off the main thread, so analysis
+ * overlaps the rest of the test run. Receives one AnalysisJob as workerData
+ * and posts one result: a scope's diff, or why an environment is alive.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { diffSnapshots } from './diff.js';
-import type { ScopeAnalysis } from './scope-analysis.js';
+import { explainProbe } from './object-path.js';
+import type { AnalysisJob, EnvironmentAnalysis, ScopeAnalysis } from './scope-analysis.js';
 
-const { before, after, top } = workerData as { before: string; after: string; top: number };
+const job = workerData as AnalysisJob;
 
-diffSnapshots(before, after, { top }).then(
-  (diff) => {
-    const result: ScopeAnalysis = {
-      ok: true,
-      culprits: diff.culprits,
-      newObjects: diff.newObjects,
-      userRetained: diff.userRetained,
-      internalRetained: diff.internalRetained,
-    };
-    parentPort!.postMessage(result);
-  },
-  (error: unknown) => {
-    const result: ScopeAnalysis = { ok: false, error: (error as Error).message ?? String(error) };
-    parentPort!.postMessage(result);
-  },
+async function run(): Promise<ScopeAnalysis | EnvironmentAnalysis> {
+  if (job.kind === 'probe') return { ok: true, retention: await explainProbe(job.snapshot, job.probe) };
+  const diff = await diffSnapshots(job.before, job.after, { top: job.top });
+  return {
+    ok: true,
+    culprits: diff.culprits,
+    newObjects: diff.newObjects,
+    userRetained: diff.userRetained,
+    internalRetained: diff.internalRetained,
+  };
+}
+
+run().then(
+  (result) => parentPort!.postMessage(result),
+  (error: unknown) => parentPort!.postMessage({ ok: false, error: (error as Error).message ?? String(error) }),
 );

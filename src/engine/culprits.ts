@@ -48,7 +48,9 @@ export interface CulpritResult {
  *   suite), through a script's `source` (source text) or a compiled
  *   function's `shared › function_data` (its metadata), or through the test
  *   runner's own state (`__vitest_worker__`, `__vitest_index__`,
- *   `__vitest_mocker__`, Jest's `__jest…` globals) by plain properties only —
+ *   `__vitest_mocker__`, Jest's `__jest…` globals) by plain properties only,
+ *   or through heaplens' own reporter (in the tests' isolate when Jest runs
+ *   in band) —
  *   a path that passes a module registry entry or a closure `context` reaches
  *   the user's own modules and test callbacks, and stays in.
  */
@@ -61,12 +63,15 @@ export function isEngineClass(name: string): boolean {
 }
 const RUNNER_STATE = /^(?:__vitest_worker__|__vitest_index__|__vitest_mocker__|__vitest_required__|__VITEST_[A-Z_]+__|__jest[A-Za-z_]*|jasmine[A-Za-z]*)$/;
 const NODE_LOADER = /^(?:BuiltinModule|realpathCache|loadCache|moduleLoadList|statCache|packageJsonCache)$/;
+/** heaplens' own reporter state: in the same isolate as the tests when Jest runs in band. */
+const HEAPLENS_STATE = /\(_?(?:RunCollector|AnalysisQueue|HeaplensJestReporter|HeaplensReporter)\d*\)$/;
 const USER_MODULE = /^(?:evaluatedModules|idToModuleMap|moduleCache|fileToModulesMap|urlToIdModuleMap|_cache)$/;
 
 /** True when a retainer path runs through runtime or runner bookkeeping, not the user's modules. */
 export function isRunnerPath(path: readonly string[]): boolean {
   const names = path.map((segment) => segment.split(' (')[0] ?? '');
   if (names.some((n) => NODE_LOADER.test(n))) return true;
+  if (path.some((segment) => HEAPLENS_STATE.test(segment))) return true;
   // Source text of compiled scripts, and the metadata of compiled functions.
   if (names.some((n, i) => n === 'source' && /^script/.test(names[i - 1] ?? ''))) return true;
   if (names.some((n, i) => n === 'function_data' && names.slice(0, i).includes('shared'))) return true;

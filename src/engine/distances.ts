@@ -48,18 +48,45 @@ export function userRootDistances(graph: HeapGraph, essential: EssentialEdges): 
   const { flags } = essential;
   let head = 0;
   let tail = 0;
+  /**
+   * A WeakMap value reached from its key only counts once the table is
+   * reached too: key edges seen before their table wait here, by table.
+   */
+  const waiting = new Map<number, number[]>();
+  const reach = (child: number, from: number, k: number) => {
+    distance[child] = distance[from]! + 1;
+    viaEdge[child] = k * edgeFieldCount;
+    viaNode[child] = from;
+    queue[tail++] = child;
+  };
   const visit = () => {
     while (head < tail) {
       const node = queue[head++]!;
-      const next = distance[node]! + 1;
       for (let k = firstEdge[node]! / edgeFieldCount, end = firstEdge[node + 1]! / edgeFieldCount; k < end; k += 1) {
-        if (flags[k] === 0) continue;
+        const flag = flags[k]!;
+        if (flag === 0) continue;
         const child = edgeTargets[k]!;
         if (distance[child] !== NO_DISTANCE) continue;
-        distance[child] = next;
-        viaEdge[child] = k * edgeFieldCount;
-        viaNode[child] = node;
-        queue[tail++] = child;
+        if (flag === 2) {
+          const table = essential.ephemeronTable(k);
+          if (table === -1) continue;
+          if (distance[table] === NO_DISTANCE) {
+            const list = waiting.get(table);
+            if (list) list.push(k, node);
+            else waiting.set(table, [k, node]);
+            continue;
+          }
+        }
+        reach(child, node, k);
+      }
+      const held = waiting.get(node);
+      if (held) {
+        waiting.delete(node);
+        for (let i = 0; i < held.length; i += 2) {
+          const k = held[i]!;
+          const child = edgeTargets[k]!;
+          if (distance[child] === NO_DISTANCE) reach(child, held[i + 1]!, k);
+        }
       }
     }
   };

@@ -12,9 +12,27 @@ function isObjectLike(graph: HeapGraph, o: number): boolean {
   return t === types.object || t === types.closure || t === types.native || t === types.regexp;
 }
 
-/** How an object along a path is named: its class, or `fn()` for a closure. */
+/** The string a property of `o` points to (`id` of a Node built-in module), or null. */
+function stringProperty(graph: HeapGraph, o: number, name: string): string | null {
+  const { firstEdge, edgeFieldCount } = graph;
+  for (let e = firstEdge[o]!, end = firstEdge[o + 1]!; e < end; e += edgeFieldCount) {
+    if (graph.edgeType(e) !== graph.meta.edgeType.property || graph.edgeName(e) !== name) continue;
+    const target = graph.edgeTarget(e);
+    const t = graph.type(target);
+    const types = graph.meta.nodeType;
+    return t === types.string || t === types.concatenatedString || t === types.slicedString ? graph.name(target) : null;
+  }
+  return null;
+}
+
+/** How an object along a path is named: its class, `fn()` for a closure, `http (module)` for a Node built-in module. */
 function label(graph: HeapGraph, o: number): string {
-  if (graph.type(o) !== graph.meta.nodeType.closure) return graph.className(o);
+  if (graph.type(o) !== graph.meta.nodeType.closure) {
+    const className = graph.className(o);
+    if (className !== 'BuiltinModule') return className;
+    const id = stringProperty(graph, o, 'id');
+    return id ? `${id} (module)` : className;
+  }
   const name = graph.name(o);
   return name ? `${name}()` : 'closure';
 }

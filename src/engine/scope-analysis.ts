@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Culprit } from './culprits.js';
+import type { ObjectRetention } from './object-path.js';
 
 /** What the engine found in one scope's snapshot pair. */
 export type ScopeAnalysis =
@@ -14,29 +15,41 @@ export type ScopeAnalysis =
     }
   | { readonly ok: false; readonly error: string };
 
+/** Why a retained test environment's global object is alive, from its snapshot. */
+export type EnvironmentAnalysis =
+  | { readonly ok: true; readonly retention: ObjectRetention }
+  | { readonly ok: false; readonly error: string };
+
+/** One job for the analysis worker. */
+export type AnalysisJob =
+  | { readonly kind: 'diff'; readonly before: string; readonly after: string; readonly top: number }
+  | { readonly kind: 'probe'; readonly snapshot: string; readonly probe: string };
+
+type ResultOf<J extends AnalysisJob> = J extends { kind: 'diff' } ? ScopeAnalysis : EnvironmentAnalysis;
+
 /**
- * Diffs a snapshot pair in a worker thread. `workerFile` is the built
+ * Runs one job in a worker thread. `workerFile` is the built
  * analyse-worker.js (its place depends on the bundle calling this).
  * Resolves with an error result instead of rejecting: a snapshot that cannot
  * be analysed must not fail the test run.
  */
-export function analyseInWorker(workerFile: URL, before: string, after: string, top: number): Promise<ScopeAnalysis> {
+export function analyseInWorker<J extends AnalysisJob>(workerFile: URL, job: J): Promise<ResultOf<J>> {
   return new Promise((resolve) => {
     let settled = false;
-    const done = (result: ScopeAnalysis) => {
+    const done = (result: ScopeAnalysis | EnvironmentAnalysis) => {
       if (!settled) {
         settled = true;
-        resolve(result);
+        resolve(result as ResultOf<J>);
       }
     };
     let worker: Worker;
     try {
-      worker = new Worker(workerFile, { workerData: { before, after, top } });
+      worker = new Worker(workerFile, { workerData: job });
     } catch (error) {
       done({ ok: false, error: `cannot start the analysis worker: ${(error as Error).message}` });
       return;
     }
-    worker.once('message', (result: ScopeAnalysis) => {
+    worker.once('message', (result: ScopeAnalysis | EnvironmentAnalysis) => {
       done(result);
       void worker.terminate();
     });
@@ -48,24 +61,29 @@ export function analyseInWorker(workerFile: URL, before: string, after: string, 
 /** Runs analyses one at a time: each can need several times a snapshot's size in memory. */
 export class AnalysisQueue {
   private tail: Promise<unknown> = Promise.resolve();
-  private readonly results = new Map<string, Promise<ScopeAnalysis>>();
+  private readonly results = new Map<string, Promise<ScopeAnalysis | EnvironmentAnalysis>>();
 
   constructor(
     private readonly workerFile: URL,
     private readonly top: number,
   ) {}
 
-  /** Queues a pair once (keyed by its before file); returns its pending result. */
-  add(before: string, after: string): Promise<ScopeAnalysis> {
-    const existing = this.results.get(before);
-    if (existing) return existing;
-    const result = this.tail.then(() => analyseInWorker(this.workerFile, before, after, this.top));
+  private enqueue<J extends AnalysisJob>(key: string, job: J): Promise<ResultOf<J>> {
+    const existing = this.results.get(key);
+    if (existing) return existing as Promise<ResultOf<J>>;
+    const result = this.tail.then(() => analyseInWorker(this.workerFile, job));
     this.tail = result;
-    this.results.set(before, result);
+    this.results.set(key, result);
     return result;
   }
 
-  get(before: string): Promise<ScopeAnalysis> | undefined {
-    return this.results.get(before);
+  /** Queues a scope's pair once (keyed by its before file); returns its pending result. */
+  add(before: string, after: string): Promise<ScopeAnalysis> {
+    return this.enqueue(before, { kind: 'diff', before, after, top: this.top });
+  }
+
+  /** Queues the explanation of a retained environment's snapshot once. */
+  explain(snapshot: string, probe: string): Promise<EnvironmentAnalysis> {
+    return this.enqueue(snapshot, { kind: 'probe', snapshot, probe });
   }
 }

@@ -1,9 +1,17 @@
 import { formatBytes } from '../core/bytes.js';
 import type { ScopeRecord } from '../core/record.js';
 import { judge } from '../core/verdict.js';
-import type { ScopeAnalysis } from '../engine/scope-analysis.js';
-import type { Measurement } from '../core/measure.js';
-import { REPORT_SCHEMA_VERSION, type MemoryFigures, type Report, type ReportFile, type ReportScope } from './schema.js';
+import type { EnvironmentAnalysis, ScopeAnalysis } from '../engine/scope-analysis.js';
+import { retainedTotal, type Measurement } from '../core/measure.js';
+import type { EnvironmentRecord } from '../core/environment-record.js';
+import {
+  REPORT_SCHEMA_VERSION,
+  type MemoryFigures,
+  type Report,
+  type ReportEnvironment,
+  type ReportFile,
+  type ReportScope,
+} from './schema.js';
 
 export interface CollectInput {
   readonly toolVersion: string;
@@ -17,6 +25,46 @@ export interface CollectInput {
   readonly problems: readonly string[];
   /** Snapshot analyses by the scope's `before` snapshot path (relative to outDir). */
   readonly analyses?: ReadonlyMap<string, ScopeAnalysis>;
+  /** Environment records (Jest), and the analyses of their snapshots by snapshot path. */
+  readonly environments?: readonly EnvironmentRecord[];
+  readonly environmentAnalyses?: ReadonlyMap<string, EnvironmentAnalysis>;
+}
+
+/** How the end of a retained environment's path is shown. */
+export const ENVIRONMENT_GLOBAL = '(test environment global)';
+
+/**
+ * A retained environment as reported, or null when it is not one: released,
+ * or its snapshot shows nothing but weak references hold it.
+ */
+export function toReportEnvironment(record: EnvironmentRecord, analysis: EnvironmentAnalysis | undefined): ReportEnvironment | null {
+  if (record.state !== 'retained') return null;
+  const bytes = record.before && record.after ? Math.max(0, retainedTotal(record.after) - retainedTotal(record.before)) : 0;
+  const base = { file: record.file, worker: record.worker, bytes };
+  const shot = record.snapshot;
+  if (!shot || shot.status === 'skipped') return { ...base, path: [], snapshot: null, note: shot?.reason ?? 'no snapshot was taken' };
+  if (shot.status === 'writing') {
+    return { ...base, path: [], snapshot: null, note: 'the worker stopped before the snapshot that explains it was complete' };
+  }
+  if (!analysis) return { ...base, path: [], snapshot: shot.file, note: 'the snapshot was not analysed' };
+  if (!analysis.ok) return { ...base, path: [], snapshot: shot.file, note: `snapshot analysis failed: ${analysis.error}` };
+  const { retention } = analysis;
+  if (retention.status === 'unreachable') return null;
+  if (retention.status === 'absent') return { ...base, path: [], snapshot: shot.file, note: 'the environment is not in its snapshot' };
+  // The path ends at the object that carried the probe: the environment's global (for a vm context, its sandbox object).
+  return { ...base, path: [...retention.path.slice(0, -1), ENVIRONMENT_GLOBAL], snapshot: shot.file, note: null };
+}
+
+/** Problems worth a line: checks that failed or never finished. */
+export function environmentProblems(records: readonly EnvironmentRecord[]): string[] {
+  const problems: string[] = [];
+  for (const record of records) {
+    if (record.error) problems.push(`${record.file}: ${record.error}`);
+    else if (record.state === 'running' || record.state === 'checking') {
+      problems.push(`${record.file}: the check whether its test environment was released did not finish (the worker stopped?)`);
+    }
+  }
+  return problems;
 }
 
 const ORDER = { leak: 0, inconclusive: 1, ok: 2 } as const;
@@ -117,11 +165,33 @@ export function collectReport(input: CollectInput): Report {
         return withAnalysis(scope, scope.snapshots ? input.analyses?.get(scope.snapshots.before) : undefined, input.threshold);
       })
       .sort(compareScopes),
+    retainedEnvironments: (input.environments ?? [])
+      .map((r) => toReportEnvironment(r, r.snapshot && r.snapshot.status === 'written' ? input.environmentAnalyses?.get(r.snapshot.file) : undefined))
+      .filter((e): e is ReportEnvironment => e !== null)
+      .sort((a, b) => b.bytes - a.bytes || a.file.localeCompare(b.file)),
     files: [...input.files].sort((a, b) => a.path.localeCompare(b.path)),
-    problems: input.problems,
+    problems: [...input.problems, ...environmentProblems(input.environments ?? [])],
   };
 }
 
 export function countLeaks(report: Report): number {
   return report.scopes.filter((s) => s.verdict === 'leak').length;
+}
+
+/** Leaked scopes plus retained environments: what `failOnLeak` fails a run for. */
+export function countFindings(report: Report): number {
+  return countLeaks(report) + report.retainedEnvironments.length;
+}
+
+/** The line that explains why heaplens fails the run, or null when it does not. */
+export function failureMessage(report: Report, failOnLeak: boolean): string | null {
+  if (!failOnLeak) return null;
+  const leaks = countLeaks(report);
+  const environments = report.retainedEnvironments.length;
+  if (leaks + environments === 0) return null;
+  const parts = [
+    ...(leaks > 0 ? [`${leaks} tracked scope${leaks === 1 ? '' : 's'} leaked`] : []),
+    ...(environments > 0 ? [`${environments} test file${environments === 1 ? '' : 's'} left ${environments === 1 ? 'its' : 'their'} environment alive`] : []),
+  ];
+  return `heaplens: failing the run because ${parts.join(' and ')} (failOnLeak is on)`;
 }

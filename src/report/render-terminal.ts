@@ -67,6 +67,7 @@ function summaryLine(report: Report, c: Colors): string {
     ...(counts.inconclusive > 0 ? [c.yellow(`${counts.inconclusive} inconclusive`)] : []),
     `${counts.ok} ok`,
   ];
+  if (report.retainedEnvironments.length > 0) parts.push(c.red(c.bold(`${report.retainedEnvironments.length} retained environment${report.retainedEnvironments.length === 1 ? '' : 's'}`)));
   const settings = `threshold ${formatBytes(report.threshold)}, snapshots ${report.snapshots ? 'on' : 'off'}`;
   return `${c.bold(c.inverse(' HEAPLENS '))} ${report.scopes.length} tracked scope${report.scopes.length === 1 ? '' : 's'}: ${parts.join(', ')} ${c.dim(`(${settings})`)}`;
 }
@@ -142,11 +143,29 @@ export function renderFiles(report: Report, ctx: RenderContext): string[] {
   return lines;
 }
 
+/** Test files whose environment outlived them, each with the path that holds it; first in the report. */
+export function renderEnvironments(report: Report, c: Colors): string[] {
+  const list = report.retainedEnvironments;
+  if (list.length === 0) return [];
+  const lines = [
+    '',
+    c.red(c.bold(`${list.length} test file${list.length === 1 ? '' : 's'} left ${list.length === 1 ? 'its' : 'their'} environment alive`)) +
+      c.dim(' (its global object and everything the file loaded stay in the worker)'),
+  ];
+  for (const env of list) {
+    lines.push(`  ${c.red('✗')} ${printable(env.file)}  ${c.red(formatDelta(env.bytes))}  ${c.dim(formatWorker(env.worker))}`);
+    if (env.path.length > 0) lines.push(`    ${env.path.map(printable).join(c.dim(' › '))}`);
+    if (env.note) lines.push(`    ${c.dim(`↳ ${env.note}`)}`);
+  }
+  return lines;
+}
+
 /** The whole end-of-run report, or an empty list when nothing was tracked. */
 export function renderTerminal(report: Report, ctx: RenderContext): string[] {
-  if (report.scopes.length === 0 && report.problems.length === 0) return [];
+  if (report.scopes.length === 0 && report.problems.length === 0 && report.retainedEnvironments.length === 0) return [];
   const c = ctx.colors;
-  const lines = ['', summaryLine(report, c), '', ...renderScopeTable(report, c), ...renderFiles(report, ctx)];
+  const table = report.scopes.length > 0 ? ['', ...renderScopeTable(report, c)] : [];
+  const lines = ['', summaryLine(report, c), ...renderEnvironments(report, c), ...table, ...renderFiles(report, ctx)];
   for (const problem of report.problems) lines.push(c.yellow(`heaplens: ${problem}`));
   lines.push(c.dim(`Report: ${ctx.displayOutDir}/report.json`));
   return lines;

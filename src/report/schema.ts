@@ -67,6 +67,24 @@ export interface ReportCulprit {
   readonly paths: ReadonlyArray<{ readonly path: readonly string[]; readonly count: number }>;
 }
 
+/** A test file whose environment (its global object) was still alive after the file ended. */
+export interface ReportEnvironment {
+  /** Project-relative test file, `/` separators. */
+  readonly file: string;
+  readonly worker: WorkerIdentity;
+  /**
+   * The retainer path from a GC root to the environment's global object,
+   * through edges that keep objects alive; empty when it could not be
+   * explained (`note` says why).
+   */
+  readonly path: readonly string[];
+  /** What the file left behind: settled heap (JS + external) after it, minus before its environment was set up. */
+  readonly bytes: number;
+  /** The snapshot the path comes from (relative to outDir), if one was written. */
+  readonly snapshot: string | null;
+  readonly note: string | null;
+}
+
 export interface ReportFile {
   /** Relative to outDir, `/` separators. */
   readonly path: string;
@@ -84,6 +102,8 @@ export interface Report {
   readonly outDir: string;
   /** Bytes of growth above which a scope is a leak. */
   readonly threshold: number;
+  /** Test files whose environment outlived them (Jest), largest first. */
+  readonly retainedEnvironments: readonly ReportEnvironment[];
   /** Scopes, flagged first (leak, then inconclusive, then ok). */
   readonly scopes: readonly ReportScope[];
   /** Snapshot files found under outDir. */

@@ -12,7 +12,7 @@ import type { Report } from '../../src/report/schema.js';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const FIXTURES = join(ROOT, 'fixtures');
 
-export type EnvName = 'vitest-4' | 'vitest-4.0' | 'vitest-3' | 'vitest-5';
+export type EnvName = 'vitest-4' | 'vitest-4.0' | 'vitest-3' | 'vitest-5' | 'jest-30' | 'jest-29';
 
 export function envDir(env: EnvName): string {
   const dir = join(ROOT, '.cache', 'envs', env);
@@ -62,7 +62,7 @@ function exec(file: string, args: readonly string[], cwd: string, env: NodeJS.Pr
 function childEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' };
   for (const key of Object.keys(env)) {
-    if (key.startsWith('HEAPLENS_') || key.startsWith('VITEST')) delete env[key];
+    if (key.startsWith('HEAPLENS_') || key.startsWith('VITEST') || key.startsWith('JEST_')) delete env[key];
   }
   for (const [key, value] of Object.entries(extra)) {
     if (value === undefined) delete env[key];
@@ -80,6 +80,22 @@ export function runVitest(env: EnvName, cwd: string, args: readonly string[], op
     return exec(node, [cli, ...options.cli, '--', node, ...vitestArgs], cwd, childEnv(options.env));
   }
   return exec(node, vitestArgs, cwd, childEnv(options.env));
+}
+
+/**
+ * Runs the env's real Jest (`jest <args>`) in `cwd`, or through
+ * `heaplens <cliArgs> -- node jest ...` with `options.cli`. `--ci` keeps Jest
+ * from writing snapshots or prompting.
+ */
+export function runJest(env: EnvName, cwd: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  const node = envNode(env);
+  const jest = join(envDir(env), 'node_modules', 'jest', 'bin', 'jest.js');
+  const jestArgs = [jest, '--ci', ...args];
+  if (options.cli) {
+    const cli = join(envDir(env), 'node_modules', 'heaplens', 'dist', 'cli.js');
+    return exec(node, [cli, ...options.cli, '--', node, ...jestArgs], cwd, childEnv(options.env));
+  }
+  return exec(node, jestArgs, cwd, childEnv(options.env));
 }
 
 /** Runs the installed `heaplens` CLI with arbitrary arguments. */

@@ -26,6 +26,17 @@ export function reportProblems(value: unknown): string[] {
   if (!isInt(r.threshold)) problems.push('threshold is not an integer');
   if (!Array.isArray(r.scopes)) problems.push('scopes is not an array');
   if (!Array.isArray(r.files)) problems.push('files is not an array');
+  if (!Array.isArray(r.retainedEnvironments)) problems.push('retainedEnvironments is not an array');
+  (r.retainedEnvironments ?? []).forEach((e: Record<string, any>, i: number) => {
+    const at = `retainedEnvironments[${i}]`;
+    if (typeof e.file !== 'string' || e.file.includes('\\') || e.file.startsWith('/')) problems.push(`${at}.file is not project-relative with /`);
+    if (!isInt(e.worker?.threadId) || !isInt(e.worker?.pid)) problems.push(`${at}.worker is not {threadId, pid, workerId}`);
+    if (!Array.isArray(e.path) || e.path.some((p: unknown) => typeof p !== 'string')) problems.push(`${at}.path is not a string array`);
+    if (!isInt(e.bytes) || e.bytes < 0) problems.push(`${at}.bytes is not a non-negative integer`);
+    if (!(e.snapshot === null || typeof e.snapshot === 'string')) problems.push(`${at}.snapshot`);
+    if (!(e.note === null || typeof e.note === 'string')) problems.push(`${at}.note`);
+    if (e.path?.length === 0 && typeof e.note !== 'string') problems.push(`${at} has neither a path nor a note`);
+  });
   if (!Array.isArray(r.problems)) problems.push('problems is not an array');
   (r.scopes ?? []).forEach((s: Record<string, any>, i: number) => {
     const at = `scopes[${i}]`;

@@ -1,0 +1,86 @@
+/**
+ * `heaplens/jest`: wires heaplens into a Jest config.
+ *
+ * ```js
+ * // jest.config.js
+ * const { withHeaplens } = require('heaplens/jest');
+ * module.exports = withHeaplens({ testEnvironment: 'node' }, { threshold: '1MB' });
+ * ```
+ */
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readOverrides } from '../core/env.js';
+import { resolveOptions, type HeaplensOptions } from '../core/options.js';
+import { assertOutDirUsable } from '../core/out-dir.js';
+import { CARRIER_KEY, type EnvironmentCarrier } from './carrier.js';
+
+export type { HeaplensOptions } from '../core/options.js';
+export { default as HeaplensJestReporter } from './reporter.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** The pieces withHeaplens() wires in; CommonJS builds, which every Jest version loads. */
+export const REPORTER_PATH = join(here, 'reporter.cjs');
+export const SETUP_PATH = join(here, 'setup.cjs');
+export const ENVIRONMENT_PATH = join(here, 'environment.cjs');
+
+/** The subset of a Jest config (or of one of its `projects`) withHeaplens() reads and writes. */
+export interface JestConfigLike {
+  rootDir?: string;
+  testEnvironment?: string;
+  testEnvironmentOptions?: Record<string, unknown>;
+  setupFilesAfterEnv?: string[];
+  reporters?: unknown[];
+  projects?: unknown[];
+  [key: string]: unknown;
+}
+
+type ConfigInput<C> = C | (() => C | Promise<C>);
+
+function wrapProject<C extends JestConfigLike>(project: C, carrier: EnvironmentCarrier): C {
+  if (project.testEnvironment === ENVIRONMENT_PATH || project.testEnvironment === 'heaplens/jest/environment') return project;
+  const setup = project.setupFilesAfterEnv ?? [];
+  return {
+    ...project,
+    testEnvironment: ENVIRONMENT_PATH,
+    testEnvironmentOptions: {
+      ...project.testEnvironmentOptions,
+      [CARRIER_KEY]: { ...carrier, environment: project.testEnvironment ?? 'node' },
+    },
+    setupFilesAfterEnv: setup.includes(SETUP_PATH) ? setup : [...setup, SETUP_PATH],
+  };
+}
+
+function wrap<C extends JestConfigLike>(config: C, options: HeaplensOptions | undefined): C {
+  if (typeof config !== 'object' || config === null) {
+    throw new TypeError('heaplens: withHeaplens(config) needs your Jest config object (or a function returning it) as its first argument.');
+  }
+  const root = config.rootDir ? resolve(config.rootDir) : process.cwd();
+  // A HeaplensConfigError prints as its one-line message.
+  const resolved = resolveOptions(options, root, readOverrides(process.env, process.argv), 'the withHeaplens() options in your Jest config');
+  assertOutDirUsable(resolved.outDir);
+  const carrier: EnvironmentCarrier = { options: { resolved } };
+  const reporters = config.reporters ?? ['default'];
+  const hasReporter = reporters.some((r) => (Array.isArray(r) ? r[0] : r) === REPORTER_PATH);
+  const projects = config.projects?.map((p) => (typeof p === 'object' && p !== null ? wrapProject(p as JestConfigLike, carrier) : p));
+  return {
+    ...wrapProject(config, carrier),
+    ...(projects ? { projects } : {}),
+    reporters: hasReporter ? reporters : [...reporters, [REPORTER_PATH, { resolved }]],
+  };
+}
+
+/**
+ * Returns your Jest config with heaplens wired in: its reporter appended to
+ * yours, its setup file appended to `setupFilesAfterEnv`, and your test
+ * environment (`node` when you name none, `jsdom`, or your own) wrapped so
+ * that marked suites are measured and retained environments explained.
+ * Accepts the config object or a (possibly async) function returning it.
+ */
+export function withHeaplens<C extends JestConfigLike>(config: C, options?: HeaplensOptions): C;
+export function withHeaplens<C extends JestConfigLike>(config: () => C | Promise<C>, options?: HeaplensOptions): () => Promise<C>;
+export function withHeaplens<C extends JestConfigLike>(config: ConfigInput<C>, options?: HeaplensOptions): C | (() => Promise<C>) {
+  if (typeof config === 'function') return async () => wrap(await config(), options);
+  return wrap(config, options);
+}
+
+export default withHeaplens;

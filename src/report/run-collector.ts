@@ -1,0 +1,101 @@
+import type { EnvironmentRecord } from '../core/environment-record.js';
+import type { ResolvedOptions } from '../core/options.js';
+import { prepareOutDir } from '../core/out-dir.js';
+import { joinInside } from '../core/paths.js';
+import type { ScopeRecord } from '../core/record.js';
+import { AnalysisQueue, type EnvironmentAnalysis, type ScopeAnalysis } from '../engine/scope-analysis.js';
+import { HEAPLENS_VERSION } from '../version.js';
+import { collectReport, toReportScope } from './collect.js';
+import { listSnapshotFiles, readEnvironmentRecords, readRecords } from './emit.js';
+import type { Report } from './schema.js';
+
+/** Culprits kept per flagged scope. */
+const TOP_CULPRITS = 5;
+
+/**
+ * What both runners' reporters do with a run's output directory: prepare it
+ * when the run starts, send each finished file's snapshots to the analysis
+ * worker as soon as the file is done (so analysis overlaps the run), and
+ * assemble the report at the end. Judging and rendering stay pure (collect.ts,
+ * render-terminal.ts); this class owns the I/O and the analysis queue.
+ */
+export class RunCollector {
+  private queue: AnalysisQueue | null = null;
+
+  constructor(
+    readonly options: ResolvedOptions,
+    /** The built analyse-worker.js, relative to the calling bundle. */
+    private readonly analyseWorker: URL,
+  ) {}
+
+  /** Before any worker starts: the new run replaces the last one's output. */
+  start(): void {
+    prepareOutDir(this.options.outDir);
+    this.queue = new AnalysisQueue(this.analyseWorker, TOP_CULPRITS);
+  }
+
+  /** Queues the snapshot pairs of one finished test file's flagged scopes. */
+  async fileDone(file: string): Promise<void> {
+    if (this.options.snapshots) this.scheduleScopes((await readRecords(this.options.outDir, file)).records);
+  }
+
+  /** Queues the explanation of a retained environment. */
+  environmentDone(record: EnvironmentRecord): void {
+    this.scheduleEnvironments([record]);
+  }
+
+  private scheduleScopes(records: readonly ScopeRecord[]): Map<string, Promise<ScopeAnalysis>> {
+    const pending = new Map<string, Promise<ScopeAnalysis>>();
+    if (!this.queue) return pending;
+    for (const record of records) {
+      const scope = toReportScope(record, this.options.threshold);
+      if (scope.verdict !== 'leak' || !scope.snapshots) continue;
+      const { before, after } = scope.snapshots;
+      pending.set(before, this.queue.add(this.inOutDir(before), this.inOutDir(after)));
+    }
+    return pending;
+  }
+
+  private scheduleEnvironments(records: readonly EnvironmentRecord[]): Map<string, Promise<EnvironmentAnalysis>> {
+    const pending = new Map<string, Promise<EnvironmentAnalysis>>();
+    if (!this.queue) return pending;
+    for (const record of records) {
+      const shot = record.snapshot;
+      if (record.state !== 'retained' || shot?.status !== 'written') continue;
+      pending.set(shot.file, this.queue.explain(this.inOutDir(shot.file), shot.probe));
+    }
+    return pending;
+  }
+
+  private inOutDir(path: string): string {
+    return joinInside(this.options.outDir, path);
+  }
+
+  /** Reads every record, waits for the analyses and assembles the report. */
+  async build(runner: Report['runner']): Promise<Report> {
+    const { outDir } = this.options;
+    const [scopes, environments, files] = await Promise.all([readRecords(outDir), readEnvironmentRecords(outDir), listSnapshotFiles(outDir)]);
+    const analyses = await settle(this.options.snapshots ? this.scheduleScopes(scopes.records) : new Map<string, Promise<ScopeAnalysis>>());
+    const environmentAnalyses = await settle(this.scheduleEnvironments(environments.records));
+    return collectReport({
+      toolVersion: HEAPLENS_VERSION,
+      runner,
+      node: process.version,
+      snapshots: this.options.snapshots,
+      outDir,
+      threshold: this.options.threshold,
+      records: scopes.records,
+      files,
+      problems: [...scopes.problems, ...environments.problems],
+      analyses,
+      environments: environments.records,
+      environmentAnalyses,
+    });
+  }
+}
+
+async function settle<T>(pending: Map<string, Promise<T>>): Promise<Map<string, T>> {
+  const done = new Map<string, T>();
+  for (const [key, result] of pending) done.set(key, await result);
+  return done;
+}
