@@ -1,5 +1,5 @@
 import { userRootDistances } from './distances.js';
-import { essentialEdges } from './essential-edges.js';
+import { essentialEdges, type EssentialEdges } from './essential-edges.js';
 import type { HeapGraph } from './graph.js';
 import { parseGraphColumns, type ParseOptions, type SnapshotSource } from './parse.js';
 import { retainerPath } from './paths.js';
@@ -12,6 +12,30 @@ export type ObjectRetention =
   | { readonly status: 'unreachable'; readonly className: string }
   /** No object carries the probe property: it was collected, or the snapshot is not the one the probe was set for. */
   | { readonly status: 'absent' };
+
+/**
+ * V8's compiled-code metadata: feedback vectors and allocation sites keep the
+ * last object a piece of code saw (a getter of the latest test file's module,
+ * say) until that code runs again. Such a hold is a single overwritten slot,
+ * not a leak that grows, so it does not count as keeping an environment alive.
+ */
+const JIT_METADATA = new Set(['feedback_cell', 'raw_feedback_cell', 'feedback_vector', 'feedback', 'transition_info', 'optimized_code_map', 'deoptimization_data']);
+
+/** Essential edges, minus the edges into compiled-code metadata. */
+function retainingEdges(graph: HeapGraph): EssentialEdges {
+  const essential = essentialEdges(graph);
+  const { internal } = graph.meta.edgeType;
+  const names = new Set<number>();
+  for (const name of JIT_METADATA) {
+    for (const index of graph.strings.indexesContaining(Buffer.from(name))) if (graph.strings.get(index) === name) names.add(index);
+  }
+  if (names.size === 0) return essential;
+  const { edgeTypes, edgeNames, flags } = { ...graph, flags: essential.flags };
+  for (let k = 0; k < edgeTypes.length; k += 1) {
+    if (edgeTypes[k] === internal && names.has(edgeNames[k]!)) flags[k] = 0;
+  }
+  return essential;
+}
 
 /** The ordinal of the object that has a property named `probe`, or -1. */
 export function findProbed(graph: HeapGraph, probe: string): number {
@@ -32,13 +56,13 @@ export function findProbed(graph: HeapGraph, probe: string): number {
  * snapshot was written) is alive: the shortest retainer path from a GC root
  * through the edges that keep objects alive (not weak edges, not a WeakMap's
  * table, not a WeakMap value whose table is unreachable, not the WeakRef
- * keep-during-job list), shown like culprit paths.
+ * keep-during-job list, not compiled-code metadata), shown like culprit paths.
  */
 export async function explainProbe(source: SnapshotSource, probe: string, options: ParseOptions = {}): Promise<ObjectRetention> {
   const graph = toGraph(await parseGraphColumns(source, options), source, options);
   const ordinal = findProbed(graph, probe);
   if (ordinal < 0) return { status: 'absent' };
   const className = graph.className(ordinal);
-  const path = retainerPath(graph, userRootDistances(graph, essentialEdges(graph)), ordinal);
+  const path = retainerPath(graph, userRootDistances(graph, retainingEdges(graph)), ordinal);
   return path ? { status: 'retained', path, className } : { status: 'unreachable', className };
 }

@@ -52,7 +52,15 @@ export function toReportEnvironment(record: EnvironmentRecord, analysis: Environ
   if (retention.status === 'unreachable') return null;
   if (retention.status === 'absent') return { ...base, path: [], snapshot: shot.file, note: 'the environment is not in its snapshot' };
   // The path ends at the object that carried the probe: the environment's global (for a vm context, its sandbox object).
-  return { ...base, path: [...retention.path.slice(0, -1), ENVIRONMENT_GLOBAL], snapshot: shot.file, note: null };
+  return { ...base, path: [...retention.path.slice(0, -1), ENVIRONMENT_GLOBAL], snapshot: shot.file, note: holderNote(retention.path) };
+}
+
+/** A word on holders that are not the test file's own code. */
+export function holderNote(path: readonly string[]): string | null {
+  if (path.some((segment) => segment.includes('(ModuleWrap)'))) {
+    return "held by Node's vm module records (an ES module test file under --experimental-vm-modules): a Node/Jest limitation, not this file's code";
+  }
+  return null;
 }
 
 /** Problems worth a line: checks that failed or never finished. */
