@@ -35,6 +35,7 @@ describe('collectReport', () => {
       snapshots: false,
       outDir: '/proj/.heaplens',
       threshold: MB,
+      retainedEnvironments: [],
       scopes: [],
       files: [],
       problems: ['skipped records/x.json: bad'],

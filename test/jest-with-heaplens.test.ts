@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HeaplensConfigError, type ResolvedOptions } from '../src/core/options.js';
@@ -63,7 +64,7 @@ describe('withHeaplens on a config object', () => {
   });
 
   it('wires reporter, setup file and environment into a minimal config', () => {
-    const config = withHeaplens({ rootDir: tmp }, options);
+    const config = withHeaplens<JestConfigLike>({ rootDir: tmp }, options);
     const resolved = resolvedFor(tmp);
     expect(config).toEqual({
       rootDir: tmp,
@@ -75,22 +76,22 @@ describe('withHeaplens on a config object', () => {
   });
 
   it("appends its reporter after the user's reporters", () => {
-    const config = withHeaplens({ rootDir: tmp, reporters: ['summary', ['jest-junit', { outputDirectory: 'x' }]] }, options);
+    const config = withHeaplens<JestConfigLike>({ rootDir: tmp, reporters: ['summary', ['jest-junit', { outputDirectory: 'x' }]] }, options);
     expect(config.reporters).toEqual(['summary', ['jest-junit', { outputDirectory: 'x' }], [REPORTER_PATH, { resolved: resolvedFor(tmp) }]]);
   });
 
   it("appends its setup file after the user's", () => {
-    const config = withHeaplens({ rootDir: tmp, setupFilesAfterEnv: ['<rootDir>/setup.js'] }, options);
+    const config = withHeaplens<JestConfigLike>({ rootDir: tmp, setupFilesAfterEnv: ['<rootDir>/setup.js'] }, options);
     expect(config.setupFilesAfterEnv).toEqual(['<rootDir>/setup.js', SETUP_PATH]);
   });
 
   it('adds its setup file only once', () => {
-    const config = withHeaplens({ rootDir: tmp, setupFilesAfterEnv: [SETUP_PATH, '<rootDir>/setup.js'] }, options);
+    const config = withHeaplens<JestConfigLike>({ rootDir: tmp, setupFilesAfterEnv: [SETUP_PATH, '<rootDir>/setup.js'] }, options);
     expect(config.setupFilesAfterEnv).toEqual([SETUP_PATH, '<rootDir>/setup.js']);
   });
 
   it("wraps the user's environment and keeps their other environment options", () => {
-    const config = withHeaplens(
+    const config = withHeaplens<JestConfigLike>(
       { rootDir: tmp, testEnvironment: 'jsdom', testEnvironmentOptions: { url: 'http://localhost/', customExportConditions: ['node'] } },
       options,
     );
@@ -105,12 +106,12 @@ describe('withHeaplens on a config object', () => {
   it("does not change the user's config object", () => {
     const input: JestConfigLike = { rootDir: tmp, testEnvironment: 'jsdom', setupFilesAfterEnv: ['a.js'], reporters: ['default'] };
     const copy = structuredClone(input);
-    withHeaplens(input, options);
+    withHeaplens<JestConfigLike>(input, options);
     expect(input).toEqual(copy);
   });
 
   it('wraps object projects the same way and leaves string projects alone', () => {
-    const config = withHeaplens(
+    const config = withHeaplens<JestConfigLike>(
       {
         rootDir: tmp,
         projects: [
@@ -142,11 +143,11 @@ describe('withHeaplens on a config object', () => {
   });
 
   it('changes nothing when wrapping twice', () => {
-    const once = withHeaplens(
+    const once = withHeaplens<JestConfigLike>(
       { rootDir: tmp, testEnvironment: 'jsdom', reporters: ['default'], projects: ['p', { displayName: 'x', testEnvironment: 'jsdom' }] },
       options,
     );
-    const twice = withHeaplens(once, options);
+    const twice = withHeaplens<JestConfigLike>(once, options);
     expect(twice).toEqual(once);
     expect(twice.reporters).toHaveLength(2);
     expect(twice.setupFilesAfterEnv).toEqual([SETUP_PATH]);
@@ -155,7 +156,7 @@ describe('withHeaplens on a config object', () => {
 
   it('leaves a hand-wired heaplens environment alone but still adds the reporter', () => {
     const carrier = { environment: 'jsdom', options: { threshold: '5MB' } };
-    const config = withHeaplens(
+    const config = withHeaplens<JestConfigLike>(
       { rootDir: tmp, testEnvironment: 'heaplens/jest/environment', testEnvironmentOptions: { heaplens: carrier } },
       options,
     );
@@ -168,17 +169,25 @@ describe('withHeaplens on a config object', () => {
   it('takes outDir relative to the rootDir in the config', () => {
     const other = join(tmp, 'other');
     mkdirSync(other);
-    const a = withHeaplens({ rootDir: tmp }, { outDir: 'out/leaks' });
-    const b = withHeaplens({ rootDir: other }, { outDir: 'out/leaks' });
+    const a = withHeaplens<JestConfigLike>({ rootDir: tmp }, { outDir: 'out/leaks' });
+    const b = withHeaplens<JestConfigLike>({ rootDir: other }, { outDir: 'out/leaks' });
     const outDirOf = (c: JestConfigLike) => ((c.reporters!.at(-1) as [string, { resolved: ResolvedOptions }])[1]).resolved;
     expect(outDirOf(a)).toMatchObject({ root: tmp, outDir: join(tmp, 'out', 'leaks') });
     expect(outDirOf(b)).toMatchObject({ root: other, outDir: join(other, 'out', 'leaks') });
   });
 
+  it('defaults rootDir to the folder of the file that calls it (the config file), as Jest does', () => {
+    const here = dirname(fileURLToPath(import.meta.url));
+    const rootOf = (c: JestConfigLike) => ((c.reporters!.at(-1) as [string, { resolved: ResolvedOptions }])[1]).resolved;
+    expect(rootOf(withHeaplens<JestConfigLike>({}))).toMatchObject({ root: here, outDir: join(here, '.heaplens') });
+    // A relative rootDir is relative to that folder too.
+    expect(rootOf(withHeaplens<JestConfigLike>({ rootDir: '..' }))).toMatchObject({ root: dirname(here) });
+  });
+
   it('reads the HEAPLENS_* overrides', () => {
     process.env.HEAPLENS_SNAPSHOTS = '1';
     process.env.HEAPLENS_OUT_DIR = 'ci-out';
-    const config = withHeaplens({ rootDir: tmp }, options);
+    const config = withHeaplens<JestConfigLike>({ rootDir: tmp }, options);
     const resolved = resolvedFor(tmp, { snapshots: true, outDir: join(tmp, 'ci-out') });
     expect(config.reporters).toEqual(['default', [REPORTER_PATH, { resolved }]]);
   });
@@ -186,29 +195,29 @@ describe('withHeaplens on a config object', () => {
 
 describe('withHeaplens on a config function', () => {
   it('returns an async function that produces the wrapped config', async () => {
-    const wrapped = withHeaplens(() => ({ rootDir: tmp, testEnvironment: 'jsdom' }), options);
+    const wrapped = withHeaplens<JestConfigLike>(() => ({ rootDir: tmp, testEnvironment: 'jsdom' }), options);
     expect(typeof wrapped).toBe('function');
     const result = wrapped();
     expect(result).toBeInstanceOf(Promise);
-    expect(await result).toEqual(withHeaplens({ rootDir: tmp, testEnvironment: 'jsdom' }, options));
+    expect(await result).toEqual(withHeaplens<JestConfigLike>({ rootDir: tmp, testEnvironment: 'jsdom' }, options));
   });
 
   it('awaits an async config function', async () => {
-    const wrapped = withHeaplens(async () => ({ rootDir: tmp, reporters: ['summary'] }), options);
+    const wrapped = withHeaplens<JestConfigLike>(async () => ({ rootDir: tmp, reporters: ['summary'] }), options);
     const config = await wrapped();
     expect(config.testEnvironment).toBe(ENVIRONMENT_PATH);
     expect(config.reporters).toEqual(['summary', [REPORTER_PATH, { resolved: resolvedFor(tmp) }]]);
   });
 
   it('checks the options when Jest calls the function', async () => {
-    const wrapped = withHeaplens(() => ({ rootDir: tmp }), { threshold: 'lots' });
+    const wrapped = withHeaplens<JestConfigLike>(() => ({ rootDir: tmp }), { threshold: 'lots' });
     await expect(wrapped()).rejects.toThrow(HeaplensConfigError);
   });
 });
 
 describe('withHeaplens errors', () => {
   it('rejects a bad threshold in one line naming the option and where to fix it', () => {
-    const error = errorOf(() => withHeaplens({ rootDir: tmp }, { threshold: 'lots' }));
+    const error = errorOf(() => withHeaplens<JestConfigLike>({ rootDir: tmp }, { threshold: 'lots' }));
     expect(error.message).toBe(
       "heaplens: option 'threshold' must be a byte count like 1048576 or '1MB' (got 'lots'). " +
         'Fix it in the withHeaplens() options in your Jest config.',
@@ -217,7 +226,7 @@ describe('withHeaplens errors', () => {
   });
 
   it('rejects an unknown option by name', () => {
-    const error = errorOf(() => withHeaplens({ rootDir: tmp }, { treshold: '1MB' } as never));
+    const error = errorOf(() => withHeaplens<JestConfigLike>({ rootDir: tmp }, { treshold: '1MB' } as never));
     expect(error.message).toContain("unknown option 'treshold'");
     expect(error.message).not.toContain('\n');
   });
@@ -225,7 +234,7 @@ describe('withHeaplens errors', () => {
   it('refuses an outDir holding files heaplens did not write, and writes nothing', () => {
     mkdirSync(join(tmp, '.heaplens'));
     writeFileSync(join(tmp, '.heaplens', 'mine.txt'), 'x');
-    const error = errorOf(() => withHeaplens({ rootDir: tmp }, options));
+    const error = errorOf(() => withHeaplens<JestConfigLike>({ rootDir: tmp }, options));
     expect(error.message).toContain(`outDir ${join(tmp, '.heaplens')} already holds files heaplens did not write`);
     expect(error.message).not.toContain('\n');
   });
@@ -234,11 +243,11 @@ describe('withHeaplens errors', () => {
     mkdirSync(join(tmp, '.heaplens'));
     writeFileSync(join(tmp, '.heaplens', '.heaplens-output'), '');
     writeFileSync(join(tmp, '.heaplens', 'report.json'), '{}');
-    expect(withHeaplens({ rootDir: tmp }, options).testEnvironment).toBe(ENVIRONMENT_PATH);
+    expect(withHeaplens<JestConfigLike>({ rootDir: tmp }, options).testEnvironment).toBe(ENVIRONMENT_PATH);
   });
 
   it('needs a config object', () => {
-    expect(() => withHeaplens(null as never, options)).toThrow(TypeError);
-    expect(() => withHeaplens('jest.config.js' as never, options)).toThrow(/needs your Jest config object/);
+    expect(() => withHeaplens<JestConfigLike>(null as never, options)).toThrow(TypeError);
+    expect(() => withHeaplens<JestConfigLike>('jest.config.js' as never, options)).toThrow(/needs your Jest config object/);
   });
 });

@@ -13,14 +13,14 @@ describe('the published package', () => {
     }>;
     const paths = pack!.files.map((f) => f.path).sort();
     for (const path of paths) expect(path).toMatch(/^(dist\/.+\.(js|cjs|d\.ts|d\.cts)|README\.md|CHANGELOG\.md|package\.json)$/);
-    for (const required of ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/vitest/index.js', 'dist/vitest/index.cjs', 'dist/vitest/setup.js', 'dist/cli.js']) {
+    for (const required of ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/vitest/index.js', 'dist/vitest/index.cjs', 'dist/vitest/setup.js', 'dist/cli.js', 'dist/jest/index.cjs', 'dist/jest/reporter.cjs', 'dist/jest/environment.cjs', 'dist/jest/setup.cjs']) {
       expect(paths).toContain(required);
     }
   });
 
   it('has an exports map with types first for import and require', () => {
     const pkg = JSON.parse(readFileSync(join(envDir('vitest-4'), 'node_modules', 'heaplens', 'package.json'), 'utf8'));
-    for (const entry of ['.', './vitest']) {
+    for (const entry of ['.', './vitest', './jest']) {
       for (const condition of ['import', 'require']) {
         const target = pkg.exports[entry][condition];
         expect(Object.keys(target)[0], `${entry} ${condition}`).toBe('types');
@@ -44,6 +44,26 @@ describe('the published package', () => {
       { cwd, encoding: 'utf8' },
     );
     expect(esm.trim()).toBe('function function function');
+  });
+
+  it('gives Jest CommonJS builds of the reporter, environment and setup file', () => {
+    const cwd = envDir('jest-30');
+    const script = [
+      "const j = require('heaplens/jest');",
+      "const Reporter = require(require.resolve('heaplens/jest/reporter')).default;",
+      "const Env = require(require.resolve('heaplens/jest/environment')).default;",
+      "require.resolve('heaplens/jest/setup');",
+      "const config = j.withHeaplens({ rootDir: process.cwd() });",
+      "console.log(typeof j.withHeaplens, typeof Reporter, typeof Env, config.testEnvironment === j.ENVIRONMENT_PATH, j.ENVIRONMENT_PATH.endsWith('.cjs'), config.reporters.length);",
+    ].join(' ');
+    const cjs = execFileSync(process.execPath, ['-e', script], { cwd, encoding: 'utf8' });
+    expect(cjs.trim()).toBe('function function function true true 2');
+    const esm = execFileSync(
+      process.execPath,
+      ['--input-type=module', '-e', "const j = await import('heaplens/jest'); console.log(typeof j.withHeaplens, typeof j.default)"],
+      { cwd, encoding: 'utf8' },
+    );
+    expect(esm.trim()).toBe('function function');
   });
 
   it('trackHeap() outside a configured run explains how to set heaplens up', () => {

@@ -46,6 +46,12 @@ export class HeaplensConfigError extends Error {
     HeaplensConfigError.prototype.name = 'HeaplensConfigError';
   }
 
+  constructor(message: string) {
+    super(message);
+    // Jest prints a config file's error as its `stack`: the message alone, no trace of heaplens' internals.
+    Object.defineProperty(this, 'stack', { value: message, configurable: true, writable: true });
+  }
+
   /**
    * Runners print startup errors with `console.error(error)`, i.e. through
    * util.inspect: show the message alone, without a stack trace.

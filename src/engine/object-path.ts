@@ -21,9 +21,30 @@ export type ObjectRetention =
  */
 const JIT_METADATA = new Set(['feedback_cell', 'raw_feedback_cell', 'feedback_vector', 'feedback', 'transition_info', 'optimized_code_map', 'deoptimization_data']);
 
-/** Essential edges, minus the edges into compiled-code metadata. */
+/**
+ * V8's "(Handle scope)" root: handles that native code (a compile job, the
+ * snapshot writer itself) holds for the moment. What only it holds is on its
+ * way out, not retained.
+ */
+const TRANSIENT_ROOTS = new Set(['(Handle scope)']);
+
+/** Essential edges, minus the edges into compiled-code metadata and out of transient roots. */
 function retainingEdges(graph: HeapGraph): EssentialEdges {
   const essential = essentialEdges(graph);
+  const { firstEdge, edgeFieldCount } = graph;
+  const synthetic = graph.meta.nodeType.synthetic;
+  const childrenOf = (o: number) => {
+    const list: number[] = [];
+    for (let e = firstEdge[o]!, end = firstEdge[o + 1]!; e < end; e += edgeFieldCount) list.push(graph.edgeTarget(e));
+    return list;
+  };
+  // The root's synthetic children ("(GC roots)") and theirs ("(Handle scope)", "(Stack roots)", …).
+  for (const group of childrenOf(graph.rootOrdinal).filter((o) => graph.type(o) === synthetic)) {
+    for (const child of [group, ...childrenOf(group)]) {
+      if (graph.type(child) !== synthetic || !TRANSIENT_ROOTS.has(graph.name(child))) continue;
+      for (let k = firstEdge[child]! / edgeFieldCount, stop = firstEdge[child + 1]! / edgeFieldCount; k < stop; k += 1) essential.flags[k] = 0;
+    }
+  }
   const { internal } = graph.meta.edgeType;
   const names = new Set<number>();
   for (const name of JIT_METADATA) {

@@ -36,6 +36,9 @@ export interface JestConfigLike {
 
 type ConfigInput<C> = C | (() => C | Promise<C>);
 
+/** What withHeaplens() always sets on the config it returns. */
+export type WithHeaplens<C> = C & Required<Pick<JestConfigLike, 'reporters' | 'setupFilesAfterEnv' | 'testEnvironment' | 'testEnvironmentOptions'>>;
+
 function wrapProject<C extends JestConfigLike>(project: C, carrier: EnvironmentCarrier): C {
   if (project.testEnvironment === ENVIRONMENT_PATH || project.testEnvironment === 'heaplens/jest/environment') return project;
   const setup = project.setupFilesAfterEnv ?? [];
@@ -50,11 +53,26 @@ function wrapProject<C extends JestConfigLike>(project: C, carrier: EnvironmentC
   };
 }
 
-function wrap<C extends JestConfigLike>(config: C, options: HeaplensOptions | undefined): C {
+/**
+ * The folder of the file that called withHeaplens(), i.e. the Jest config
+ * file: Jest's default rootDir, and what a relative rootDir is relative to.
+ */
+function callerDirectory(): string | null {
+  for (const line of (new Error().stack ?? '').split('\n').slice(1)) {
+    const match = /\(?((?:file:\/\/)?(?:\/|[A-Za-z]:\\)[^()]*?):\d+:\d+\)?$/.exec(line.trim());
+    if (!match) continue;
+    const file = match[1]!.startsWith('file://') ? fileURLToPath(match[1]!) : match[1]!;
+    if (file.startsWith(here)) continue; // heaplens itself
+    return dirname(file);
+  }
+  return null;
+}
+
+function wrap<C extends JestConfigLike>(config: C, options: HeaplensOptions | undefined, configDir: string): WithHeaplens<C> {
   if (typeof config !== 'object' || config === null) {
     throw new TypeError('heaplens: withHeaplens(config) needs your Jest config object (or a function returning it) as its first argument.');
   }
-  const root = config.rootDir ? resolve(config.rootDir) : process.cwd();
+  const root = resolve(configDir, config.rootDir ?? '.');
   // A HeaplensConfigError prints as its one-line message.
   const resolved = resolveOptions(options, root, readOverrides(process.env, process.argv), 'the withHeaplens() options in your Jest config');
   assertOutDirUsable(resolved.outDir);
@@ -62,11 +80,12 @@ function wrap<C extends JestConfigLike>(config: C, options: HeaplensOptions | un
   const reporters = config.reporters ?? ['default'];
   const hasReporter = reporters.some((r) => (Array.isArray(r) ? r[0] : r) === REPORTER_PATH);
   const projects = config.projects?.map((p) => (typeof p === 'object' && p !== null ? wrapProject(p as JestConfigLike, carrier) : p));
-  return {
+  const wrapped = {
     ...wrapProject(config, carrier),
     ...(projects ? { projects } : {}),
     reporters: hasReporter ? reporters : [...reporters, [REPORTER_PATH, { resolved }]],
   };
+  return wrapped as WithHeaplens<C>;
 }
 
 /**
@@ -75,12 +94,15 @@ function wrap<C extends JestConfigLike>(config: C, options: HeaplensOptions | un
  * environment (`node` when you name none, `jsdom`, or your own) wrapped so
  * that marked suites are measured and retained environments explained.
  * Accepts the config object or a (possibly async) function returning it.
+ * Paths in `options` are relative to the config's rootDir, which defaults to
+ * the config file's folder, as in Jest.
  */
-export function withHeaplens<C extends JestConfigLike>(config: C, options?: HeaplensOptions): C;
-export function withHeaplens<C extends JestConfigLike>(config: () => C | Promise<C>, options?: HeaplensOptions): () => Promise<C>;
-export function withHeaplens<C extends JestConfigLike>(config: ConfigInput<C>, options?: HeaplensOptions): C | (() => Promise<C>) {
-  if (typeof config === 'function') return async () => wrap(await config(), options);
-  return wrap(config, options);
+export function withHeaplens<C extends JestConfigLike>(config: C, options?: HeaplensOptions): WithHeaplens<C>;
+export function withHeaplens<C extends JestConfigLike>(config: () => C | Promise<C>, options?: HeaplensOptions): () => Promise<WithHeaplens<C>>;
+export function withHeaplens<C extends JestConfigLike>(config: ConfigInput<C>, options?: HeaplensOptions): WithHeaplens<C> | (() => Promise<WithHeaplens<C>>) {
+  const configDir = callerDirectory() ?? process.cwd();
+  if (typeof config === 'function') return async () => wrap(await config(), options, configDir);
+  return wrap(config, options, configDir);
 }
 
 export default withHeaplens;

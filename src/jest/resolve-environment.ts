@@ -44,8 +44,18 @@ export function resolveEnvironmentPath(name: string, rootDir: string): string {
 
 /** Loads an environment class: the module's `TestEnvironment`, its default export, or the module itself. */
 export function loadEnvironment(path: string): EnvironmentClass {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const loaded = createRequire(path)(path) as Record<string, unknown> | EnvironmentClass;
+  let loaded: Record<string, unknown> | EnvironmentClass;
+  try {
+    loaded = createRequire(path)(path) as Record<string, unknown> | EnvironmentClass;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ERR_REQUIRE_ESM' || code === 'ERR_REQUIRE_ASYNC_MODULE') {
+      throw new HeaplensConfigError(
+        `heaplens: cannot wrap the test environment ${path}: it is an ES module, and a wrapped environment must be loadable with require(); give it a CommonJS build.`,
+      );
+    }
+    throw error;
+  }
   const candidates = [
     (loaded as Record<string, unknown>).TestEnvironment,
     (loaded as Record<string, unknown>).default,
