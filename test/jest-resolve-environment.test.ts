@@ -3,9 +3,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HeaplensConfigError } from '../src/core/options.js';
 import { loadEnvironment, resolveEnvironmentPath } from '../src/jest/resolve-environment.js';
 import { ROOT } from './support/projects.js';
+import { configErrorOf } from './support/config-error.js';
 
 /** Jest 30.5.2 with jest-environment-node and jest-environment-jsdom, as scripts/prepare-envs.mjs installs it. */
 const JEST_30 = join(ROOT, '.cache', 'envs', 'jest-30');
@@ -37,15 +37,6 @@ afterAll(() => {
   if (project) rmSync(project, { recursive: true, force: true });
 });
 
-function errorOf(run: () => unknown): HeaplensConfigError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(HeaplensConfigError);
-    return error as HeaplensConfigError;
-  }
-  throw new Error('did not throw');
-}
 
 describe('resolveEnvironmentPath', () => {
   it("resolves 'node' to jest-environment-node's CommonJS entry", () => {
@@ -76,26 +67,26 @@ describe('resolveEnvironmentPath', () => {
   });
 
   it('names an environment it cannot find, in one line', () => {
-    const error = errorOf(() => resolveEnvironmentPath('no-such-env-xyz', JEST_30));
+    const error = configErrorOf(() => resolveEnvironmentPath('no-such-env-xyz', JEST_30));
     expect(error.message).toBe(
       "heaplens: cannot find the test environment 'no-such-env-xyz' that heaplens wraps; install it or fix testEnvironment in your Jest config.",
     );
   });
 
   it('names a missing path as the user wrote it', () => {
-    const error = errorOf(() => resolveEnvironmentPath('<rootDir>/envs/missing.js', project));
+    const error = configErrorOf(() => resolveEnvironmentPath('<rootDir>/envs/missing.js', project));
     expect(error.message).toContain("the test environment '<rootDir>/envs/missing.js'");
   });
 
   it("points to jest-environment-jsdom when 'jsdom' is not installed", () => {
-    const error = errorOf(() => resolveEnvironmentPath('jsdom', project));
+    const error = configErrorOf(() => resolveEnvironmentPath('jsdom', project));
     expect(error.message).toContain("the test environment 'jsdom'");
     expect(error.message).toContain('jest-environment-jsdom is a separate package since Jest 28: npm i -D jest-environment-jsdom');
     expect(error.message).not.toContain('\n');
   });
 
   it("gives no jsdom hint for other names", () => {
-    expect(errorOf(() => resolveEnvironmentPath('happy-dom', project)).message).not.toContain('jest-environment-jsdom');
+    expect(configErrorOf(() => resolveEnvironmentPath('happy-dom', project)).message).not.toContain('jest-environment-jsdom');
   });
 });
 
@@ -125,7 +116,7 @@ describe('loadEnvironment', () => {
 
   it('refuses a module that exports no class, naming the file', () => {
     const path = join(project, 'envs', 'no-class.js');
-    const error = errorOf(() => loadEnvironment(path));
+    const error = configErrorOf(() => loadEnvironment(path));
     expect(error.message).toBe(
       `heaplens: ${path} does not export a test environment class; check testEnvironment in your Jest config.`,
     );

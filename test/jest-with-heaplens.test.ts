@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HeaplensConfigError, type ResolvedOptions } from '../src/core/options.js';
 import { ENVIRONMENT_PATH, REPORTER_PATH, SETUP_PATH, withHeaplens, type JestConfigLike } from '../src/jest/index.js';
 import { MB } from './support/records.js';
+import { configErrorOf } from './support/config-error.js';
 
 let tmp: string;
 let savedEnv: Record<string, string | undefined>;
@@ -45,15 +46,6 @@ function resolvedFor(root: string, extra: Partial<ResolvedOptions> = {}): Resolv
 
 const options = { threshold: '2MB' };
 
-function errorOf(run: () => unknown): HeaplensConfigError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(HeaplensConfigError);
-    return error as HeaplensConfigError;
-  }
-  throw new Error('withHeaplens did not throw');
-}
 
 describe('withHeaplens on a config object', () => {
   it('points at the built CommonJS pieces', () => {
@@ -217,7 +209,7 @@ describe('withHeaplens on a config function', () => {
 
 describe('withHeaplens errors', () => {
   it('rejects a bad threshold in one line naming the option and where to fix it', () => {
-    const error = errorOf(() => withHeaplens<JestConfigLike>({ rootDir: tmp }, { threshold: 'lots' }));
+    const error = configErrorOf(() => withHeaplens<JestConfigLike>({ rootDir: tmp }, { threshold: 'lots' }));
     expect(error.message).toBe(
       "heaplens: option 'threshold' must be a byte count like 1048576 or '1MB' (got 'lots'). " +
         'Fix it in the withHeaplens() options in your Jest config.',
@@ -226,7 +218,7 @@ describe('withHeaplens errors', () => {
   });
 
   it('rejects an unknown option by name', () => {
-    const error = errorOf(() => withHeaplens<JestConfigLike>({ rootDir: tmp }, { treshold: '1MB' } as never));
+    const error = configErrorOf(() => withHeaplens<JestConfigLike>({ rootDir: tmp }, { treshold: '1MB' } as never));
     expect(error.message).toContain("unknown option 'treshold'");
     expect(error.message).not.toContain('\n');
   });
@@ -234,7 +226,7 @@ describe('withHeaplens errors', () => {
   it('refuses an outDir holding files heaplens did not write, and writes nothing', () => {
     mkdirSync(join(tmp, '.heaplens'));
     writeFileSync(join(tmp, '.heaplens', 'mine.txt'), 'x');
-    const error = errorOf(() => withHeaplens<JestConfigLike>({ rootDir: tmp }, options));
+    const error = configErrorOf(() => withHeaplens<JestConfigLike>({ rootDir: tmp }, options));
     expect(error.message).toContain(`outDir ${join(tmp, '.heaplens')} already holds files heaplens did not write`);
     expect(error.message).not.toContain('\n');
   });

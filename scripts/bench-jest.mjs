@@ -1,0 +1,105 @@
+// `npm run bench:jest` (and part of `npm run bench`): what heaplens costs on a
+// 40-file Jest suite. Runs the same generated suite, in the same session, as
+//   baseline      Jest without heaplens
+//   logHeapUsage  Jest's --logHeapUsage (a peer: GC + heap figure per file, no verdicts)
+//   detectLeaks   Jest's --detectLeaks (the peer of the environment check: yes/no per file, no holder)
+//   envCheck      withHeaplens(), no trackHeap(): only the retained-environment check per file
+//   heaplens      withHeaplens() with trackHeap() in every describe (80 scopes) + the environment check
+//   snapshots     the same with HEAPLENS_SNAPSHOTS=1 (once: it writes 160 files)
+// and prints wall times (median of RUNS) and ratios against the baseline.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { ENVS_DIR, envNode, packHeaplens, prepareEnv } from './envs.mjs';
+
+const FILES = 40;
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const WORKERS = process.env.BENCH_WORKERS ?? '2';
+
+const env = prepareEnv('jest-30', packHeaplens());
+const node = envNode(env);
+const jest = join(env, 'node_modules', 'jest', 'bin', 'jest.js');
+
+function testFile(i) {
+  return `const { track } = require('../track');
+
+const cache = new Map();
+
+describe('module ${i} parsing', () => {
+  track();
+  for (let t = 0; t < 5; t += 1) {
+    it('parses batch ' + t, () => {
+      const rows = Array.from({ length: 20_000 }, (_, r) => ({ id: r, name: 'row ' + r, score: (r * 7919) % 1000 }));
+      rows.sort((a, b) => a.score - b.score);
+      expect(rows.length).toBe(20_000);
+    });
+  }
+});
+
+describe('module ${i} caching', () => {
+  track();
+  for (let t = 0; t < 5; t += 1) {
+    it('caches batch ' + t, () => {
+      cache.set(t, Array.from({ length: 1_000 }, (_, r) => r));
+      expect(cache.size).toBeGreaterThan(0);
+    });
+  }
+});
+`;
+}
+
+/** kind: 'none' (no heaplens), 'env' (withHeaplens, no trackHeap), 'track' (both). */
+function makeProject(name, kind) {
+  const dir = join(ENVS_DIR, 'jest-30', 'projects', name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, 'test'), { recursive: true });
+  writeFileSync(join(dir, 'package.json'), '{ "private": true, "type": "commonjs" }\n');
+  writeFileSync(
+    join(dir, 'jest.config.js'),
+    kind === 'none'
+      ? "module.exports = { testMatch: ['<rootDir>/test/**/*.test.js'] };\n"
+      : "const { withHeaplens } = require('heaplens/jest');\nmodule.exports = withHeaplens({ testMatch: ['<rootDir>/test/**/*.test.js'] });\n",
+  );
+  writeFileSync(join(dir, 'track.js'), kind === 'track' ? "exports.track = require('heaplens').trackHeap;\n" : 'exports.track = () => {};\n');
+  for (let i = 0; i < FILES; i += 1) writeFileSync(join(dir, 'test', `module-${String(i).padStart(2, '0')}.test.js`), testFile(i));
+  return dir;
+}
+
+function timeRun(dir, extraArgs, extraEnv = {}) {
+  const started = performance.now();
+  const result = spawnSync(node, [jest, '--ci', '-w', WORKERS, ...extraArgs], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', ...extraEnv },
+  });
+  const seconds = (performance.now() - started) / 1000;
+  if (result.status !== 0) throw new Error(`run failed in ${dir}:\n${result.stdout}\n${result.stderr}`);
+  return seconds;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const baselineDir = makeProject('bench-jest-baseline', 'none');
+const envDir = makeProject('bench-jest-env', 'env');
+const trackDir = makeProject('bench-jest-heaplens', 'track');
+const variants = [
+  { name: 'baseline', run: () => timeRun(baselineDir, []) },
+  { name: 'logHeapUsage', run: () => timeRun(baselineDir, ['--logHeapUsage']) },
+  { name: 'detectLeaks', run: () => timeRun(baselineDir, ['--detectLeaks']) },
+  { name: 'envCheck', run: () => timeRun(envDir, []) },
+  { name: 'heaplens', run: () => timeRun(trackDir, []) },
+];
+timeRun(baselineDir, []); // warm Jest's transform cache once
+const times = Object.fromEntries(variants.map((v) => [v.name, []]));
+for (let r = 0; r < RUNS; r += 1) for (const v of variants) times[v.name].push(v.run());
+times.snapshots = [timeRun(trackDir, [], { HEAPLENS_SNAPSHOTS: '1' })];
+
+const base = median(times.baseline);
+console.log(`heaplens overhead on Jest: ${FILES} test files, 80 tracked describes, 400 tests, ${WORKERS} workers, ${cpus().length} cores, Node ${process.version}`);
+console.log(`median of ${RUNS} runs (snapshots: 1 run)\n`);
+console.log(`${'variant'.padEnd(14)}${'wall s'.padStart(8)}${'ratio'.padStart(8)}  runs`);
+for (const [name, xs] of Object.entries(times)) {
+  const m = median(xs);
+  console.log(`${name.padEnd(14)}${m.toFixed(2).padStart(8)}${(m / base).toFixed(2).padStart(7)}x  ${xs.map((x) => x.toFixed(2)).join(' ')}`);
+}
