@@ -14,13 +14,25 @@ import { runInNewContext } from 'node:vm';
 export function getGc(): () => void {
   const existing = (globalThis as { gc?: unknown }).gc;
   if (typeof existing === 'function') return existing as () => void;
-  setFlagsFromString('--expose-gc');
-  try {
-    return runInNewContext('gc') as () => void;
-  } finally {
-    setFlagsFromString('--no-expose-gc');
+  // V8 flags belong to the whole process, not to one thread: a worker thread
+  // starting at the same moment (Jest's and Vitest's thread pools start
+  // several at once) can switch the flag off between our two steps, and the
+  // new context then has no `gc`. So: ask again until the context has one.
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+    setFlagsFromString('--expose-gc');
+    let gc: unknown;
+    try {
+      gc = runInNewContext('typeof gc === "function" ? gc : undefined');
+    } finally {
+      setFlagsFromString('--no-expose-gc');
+    }
+    if (typeof gc === 'function') return gc as () => void;
   }
+  throw new Error(`heaplens: could not get V8's gc() after ${MAX_ATTEMPTS} attempts; start Node with --expose-gc`);
 }
+
+/** Each attempt takes a fraction of a millisecond; a race lasts about as long. */
+const MAX_ATTEMPTS = 1000;
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
