@@ -88,7 +88,7 @@ describe('renderTerminal', () => {
     const lines = renderTerminal(
       report({
         snapshots: true,
-        scopes: [scope('leak', 'a.test.ts', 'A', 2 * MB)],
+        scopes: [{ ...scope('leak', 'a.test.ts', 'A', 2 * MB), snapshots: { before: 'snapshots/a__before.heapsnapshot', after: 'snapshots/a__after.heapsnapshot' } }],
         files: [
           { path: 'snapshots/a__after.heapsnapshot', bytes: 3 * MB },
           { path: 'snapshots/a__before.heapsnapshot', bytes: MB },
@@ -97,9 +97,38 @@ describe('renderTerminal', () => {
       ctx,
     );
     expect(lines).toContain('Snapshots: 2 files, 4.0 MB in .heaplens');
-    expect(lines).toContain('  snapshots/a__after.heapsnapshot      3.0 MB');
     expect(lines).toContain('  snapshots/a__before.heapsnapshot     1.0 MB');
+    expect(lines).toContain('  snapshots/a__after.heapsnapshot      3.0 MB');
     expect(lines.some((l) => l.includes('Chrome DevTools') && l.includes('Comparison'))).toBe(true);
+    expect(lines.some((l) => l.includes('__environment__'))).toBe(false);
+  });
+
+  it('lists retained environments first, with their paths, and explains an environment snapshot', () => {
+    const env = {
+      file: 'test/patched.test.js',
+      worker: { threadId: 0, pid: 7, workerId: '1' },
+      path: ['(GC roots)', 'global', 'request (tracedRequest())', '(test environment global)'],
+      bytes: 2 * MB,
+      snapshot: 'snapshots/test_patched.test.js__environment__t0-p7-w1__0badc0de.heapsnapshot',
+      note: null,
+    };
+    const lines = renderTerminal(
+      report({
+        scopes: [scope('ok', 'a.test.ts', 'A', 0)],
+        retainedEnvironments: [env, { ...env, file: 'test/other.test.js', path: [], snapshot: null, note: 'not explained: budget' }],
+        files: [{ path: env.snapshot, bytes: 30 * MB }],
+      }),
+      ctx,
+    );
+    const text = lines.join('\n');
+    expect(lines[1]).toMatch(/1 tracked scope: 0 leaked, 1 ok, 2 retained environments/);
+    expect(lines[3]).toBe('2 test files left their environment alive (its global object and everything the file loaded stay in the worker)');
+    expect(lines[4]).toBe('  ✗ test/patched.test.js  +2.0 MB  t0 p7 w1');
+    expect(lines[5]).toBe('    (GC roots) › global › request (tracedRequest()) › (test environment global)');
+    expect(lines[7]).toBe('    ↳ not explained: budget');
+    expect(text.indexOf('retained environment')).toBeLessThan(text.indexOf('verdict'));
+    expect(text).toContain('__heaplens_environment_probe_');
+    expect(text).not.toContain('Comparison');
   });
 
   it('caps the file listing and says how many more there are', () => {

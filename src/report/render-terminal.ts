@@ -134,12 +134,22 @@ export function renderFiles(report: Report, ctx: RenderContext): string[] {
   const width = Math.max(...shown.map((f) => f.path.length));
   for (const file of shown) lines.push(`  ${file.path.padEnd(width)}  ${formatBytes(file.bytes).padStart(9)}`);
   if (report.files.length > max) lines.push(c.dim(`  … and ${report.files.length - max} more (all listed in report.json)`));
-  lines.push(
-    c.dim(
-      'Open a pair in Chrome DevTools: Memory › Load profile… (load the before, then the after file), ' +
-        'select the after snapshot and switch the view to Comparison.',
-    ),
-  );
+  if (report.scopes.some((scope) => scope.snapshots)) {
+    lines.push(
+      c.dim(
+        'Open a pair in Chrome DevTools: Memory › Load profile… (load the before, then the after file), ' +
+          'select the after snapshot and switch the view to Comparison.',
+      ),
+    );
+  }
+  if (report.retainedEnvironments.some((env) => env.snapshot)) {
+    lines.push(
+      c.dim(
+        'An …__environment__… snapshot holds a retained test environment: load it in Chrome DevTools › Memory, or ' +
+          'run `heaplens inspect <file>`; its global object carries a `__heaplens_environment_probe_…` property.',
+      ),
+    );
+  }
   return lines;
 }
 
