@@ -1,4 +1,4 @@
-import { closeSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../src/report/schema.js';
@@ -14,17 +14,8 @@ import {
 } from './support/jest-leaks.js';
 import { copyFixture, output, readReport, runJest, verdicts, type RunOptions, type RunResult } from './support/projects.js';
 import { reportProblems } from './support/report-shape.js';
+import { head } from './support/files.js';
 
-function head(path: string, bytes = 64): string {
-  const fd = openSync(path, 'r');
-  try {
-    const buffer = Buffer.alloc(bytes);
-    const read = readSync(fd, buffer, 0, bytes, 0);
-    return buffer.subarray(0, read).toString('utf8');
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** What the snapshot engine must name first for each leaking suite, and a hop its retainer path must go through. */
 const FIRST_CULPRITS: Record<string, { name: string; count: number; through: string }> = {

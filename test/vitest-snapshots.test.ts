@@ -1,20 +1,11 @@
-import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LEAKS_FIXTURE_VERDICTS } from './support/expected.js';
 import { copyFixture, output, readReport, runVitest, verdicts } from './support/projects.js';
 import { reportProblems } from './support/report-shape.js';
+import { head } from './support/files.js';
 
-function head(path: string, bytes = 64): string {
-  const fd = openSync(path, 'r');
-  try {
-    const buffer = Buffer.alloc(bytes);
-    const read = readSync(fd, buffer, 0, bytes, 0);
-    return buffer.subarray(0, read).toString('utf8');
-  } finally {
-    closeSync(fd);
-  }
-}
 
 // `heaplens --heap-snapshots -- vitest run`: the acceptance path of the issue.
 describe.each(['forks', 'threads', 'vmThreads'])('heaplens --heap-snapshots, pool %s', (pool) => {
