@@ -10,6 +10,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { ENVS_DIR, envNode, packHeaplens, prepareEnv } from './envs.mjs';
+import { printTimes, testFileBody } from './bench/suite.mjs';
 
 const FILES = 40;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -20,32 +21,7 @@ const node = envNode(env);
 const vitest = join(env, 'node_modules', 'vitest', 'vitest.mjs');
 
 function testFile(i) {
-  return `import { describe, expect, it } from 'vitest';
-import { track } from '../track';
-
-const cache = new Map<number, number[]>();
-
-describe('module ${i} parsing', () => {
-  track();
-  for (let t = 0; t < 5; t += 1) {
-    it('parses batch ' + t, () => {
-      const rows = Array.from({ length: 20_000 }, (_, r) => ({ id: r, name: 'row ' + r, score: (r * 7919) % 1000 }));
-      rows.sort((a, b) => a.score - b.score);
-      expect(rows.length).toBe(20_000);
-    });
-  }
-});
-
-describe('module ${i} caching', () => {
-  track();
-  for (let t = 0; t < 5; t += 1) {
-    it('caches batch ' + t, () => {
-      cache.set(t, Array.from({ length: 1_000 }, (_, r) => r));
-      expect(cache.size).toBeGreaterThan(0);
-    });
-  }
-});
-`;
+  return testFileBody(i, "import { describe, expect, it } from 'vitest';\nimport { track } from '../track';\n");
 }
 
 function makeProject(name, withHeaplens) {
@@ -75,8 +51,6 @@ function timeRun(dir, extraArgs, extraEnv = {}) {
   return seconds;
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
 const baselineDir = makeProject('bench-baseline', false);
 const heaplensDir = makeProject('bench-heaplens', true);
 const variants = [
@@ -89,11 +63,4 @@ const times = Object.fromEntries(variants.map((v) => [v.name, []]));
 for (let r = 0; r < RUNS; r += 1) for (const v of variants) times[v.name].push(v.run());
 times.snapshots = [timeRun(heaplensDir, [], { HEAPLENS_SNAPSHOTS: '1' })];
 
-const base = median(times.baseline);
-console.log(`heaplens overhead: ${FILES} test files, 80 tracked describes, 400 tests, pool ${POOL}, ${cpus().length} cores, Node ${process.version}`);
-console.log(`median of ${RUNS} runs (snapshots: 1 run)\n`);
-console.log(`${'variant'.padEnd(14)}${'wall s'.padStart(8)}${'ratio'.padStart(8)}  runs`);
-for (const [name, xs] of Object.entries(times)) {
-  const m = median(xs);
-  console.log(`${name.padEnd(14)}${m.toFixed(2).padStart(8)}${(m / base).toFixed(2).padStart(7)}x  ${xs.map((x) => x.toFixed(2)).join(' ')}`);
-}
+printTimes(`heaplens overhead: ${FILES} test files, 80 tracked describes, 400 tests, pool ${POOL}, ${cpus().length} cores, Node ${process.version}`, RUNS, times);

@@ -1,0 +1,44 @@
+// The generated test suite both overhead benchmarks run (Vitest and Jest), and
+// how they report: one file body per module, median, a table of ratios.
+
+/** Two tracked describes of five tests each; `header` imports describe/it/expect and `track`. */
+export function testFileBody(i, header) {
+  return `${header}
+const cache = new Map();
+
+describe('module ${i} parsing', () => {
+  track();
+  for (let t = 0; t < 5; t += 1) {
+    it('parses batch ' + t, () => {
+      const rows = Array.from({ length: 20_000 }, (_, r) => ({ id: r, name: 'row ' + r, score: (r * 7919) % 1000 }));
+      rows.sort((a, b) => a.score - b.score);
+      expect(rows.length).toBe(20_000);
+    });
+  }
+});
+
+describe('module ${i} caching', () => {
+  track();
+  for (let t = 0; t < 5; t += 1) {
+    it('caches batch ' + t, () => {
+      cache.set(t, Array.from({ length: 1_000 }, (_, r) => r));
+      expect(cache.size).toBeGreaterThan(0);
+    });
+  }
+});
+`;
+}
+
+export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Prints each variant's median wall time and its ratio to `baseline`. */
+export function printTimes(title, runs, times) {
+  const base = median(times.baseline);
+  console.log(title);
+  console.log(`median of ${runs} runs (snapshots: 1 run)\n`);
+  console.log(`${'variant'.padEnd(14)}${'wall s'.padStart(8)}${'ratio'.padStart(8)}  runs`);
+  for (const [name, xs] of Object.entries(times)) {
+    const m = median(xs);
+    console.log(`${name.padEnd(14)}${m.toFixed(2).padStart(8)}${(m / base).toFixed(2).padStart(7)}x  ${xs.map((x) => x.toFixed(2)).join(' ')}`);
+  }
+}
