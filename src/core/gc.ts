@@ -34,6 +34,57 @@ export function getGc(): () => void {
 /** Each attempt takes a fraction of a millisecond; a race lasts about as long. */
 const MAX_ATTEMPTS = 1000;
 
+/**
+ * Returns a function that blocks until this isolate's background (concurrent
+ * TurboFan and Maglev) compile jobs are done, or a no-op where V8 does not
+ * offer that.
+ *
+ * Why: a function queued for optimization is held by its compile job (V8
+ * persistent handles, strong GC roots) until the job has run on a background
+ * thread and the main thread has installed its code. The function holds its
+ * closure context, and with it everything the context holds: a test's
+ * `(_, i) => makeQuote(i)` callback keeps that test's whole `history` array
+ * alive while its job waits. On a busy machine (the background threads get
+ * little CPU, and each full GC keeps them busy too) the job can outlast all
+ * the GCs of a settle, and a suite that cleaned up shows up as a leak of the
+ * size of what the job holds; a moment later that memory is gone.
+ *
+ * V8's `%WaitForBackgroundOptimization()` waits for those jobs (it changes
+ * nothing else); the main thread installs their code, and lets go of what
+ * they held, at its next JS function call. It is a V8 native (test-only
+ * syntax), so, as for `gc()`, the flag that allows it is switched on just to
+ * compile one function, and back off (unless it was on already).
+ */
+function getBackgroundCompileWait(): () => void {
+  const source = '%WaitForBackgroundOptimization()';
+  let withoutFlag: string;
+  try {
+    // Natives already allowed (node --allow-natives-syntax): leave the flag alone.
+    return new Function(source) as () => void;
+  } catch (error) {
+    // The usual case: natives are not allowed ("Unexpected token '%'").
+    withoutFlag = String(error);
+  }
+  // The flag is process-wide: another thread doing the same can switch it off
+  // in between (see getGc); then the error is the one without the flag again.
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+    setFlagsFromString('--allow-natives-syntax');
+    try {
+      const wait = new Function(source) as () => void;
+      wait(); // called once while the flag is on, so that no later (lazy) compile of it needs the flag
+      return wait;
+    } catch (error) {
+      // A V8 without this native, or code generation from strings disallowed: nothing to wait with.
+      if (String(error) !== withoutFlag) break;
+    } finally {
+      setFlagsFromString('--no-allow-natives-syntax');
+    }
+  }
+  return () => undefined;
+}
+
+let backgroundCompileWait: (() => void) | undefined;
+
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export interface SettleOptions {
@@ -60,15 +111,19 @@ export interface SettleOptions {
  *   before a GC can clear it;
  * - a closure released by a timer or an I/O callback needs that callback to
  *   have run.
- * So each round is: `gc()`, then one event-loop turn (`setImmediate`), and we
+ * - a function being optimized in the background holds its closure context
+ *   until its compile job is done and installed (see getBackgroundCompileWait).
+ * So each round is: wait for background compile jobs, `gc()`, then one event-loop turn (`setImmediate`), and we
  * stop once a round frees less than `epsilon` bytes (default 64 KiB), after at
  * least `minRounds` (2: the second GC collects what the first one's finalizers
  * and cleared WeakRefs released) and at most `maxRounds` (8) rounds.
  */
 export async function settleGc(gc: () => void, options: SettleOptions): Promise<void> {
   const { probe, minRounds = 2, maxRounds = 8, epsilon = 64 * 1024 } = options;
+  const waitForCompileJobs = (backgroundCompileWait ??= getBackgroundCompileWait());
   let previous = Number.POSITIVE_INFINITY;
   for (let round = 0; round < maxRounds; round += 1) {
+    waitForCompileJobs();
     gc();
     await nextTurn();
     const current = probe();

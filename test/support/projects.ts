@@ -47,6 +47,8 @@ export interface RunOptions {
   readonly env?: Record<string, string | undefined>;
   /** Run through `heaplens <cliArgs> -- node vitest run ...` instead of Vitest directly. */
   readonly cli?: readonly string[];
+  /** Arguments for the runner's Node process (V8 flags, which NODE_OPTIONS does not take). */
+  readonly nodeArgs?: readonly string[];
 }
 
 function exec(file: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<RunResult> {
@@ -90,7 +92,7 @@ export function runVitest(env: EnvName, cwd: string, args: readonly string[], op
 export function runJest(env: EnvName, cwd: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   const node = envNode(env);
   const jest = join(envDir(env), 'node_modules', 'jest', 'bin', 'jest.js');
-  const jestArgs = [jest, '--ci', ...args];
+  const jestArgs = [...(options.nodeArgs ?? []), jest, '--ci', ...args];
   if (options.cli) {
     const cli = join(envDir(env), 'node_modules', 'heaplens', 'dist', 'cli.js');
     return exec(node, [cli, ...options.cli, '--', node, ...jestArgs], cwd, childEnv(options.env));
