@@ -143,6 +143,19 @@ describe('explainProbe on hand-made snapshots', () => {
     });
   });
 
+  it("does not count Node's cleanup queue holding a vm context (a weak reference in Node)", async () => {
+    const { b, global, sandbox } = build();
+    const queue = b.node('native', 'Node / CleanupQueue');
+    const contextify = b.node('native', 'Node / ContextifyContext');
+    b.edge(global, 'property', 'queue', queue).edge(queue, 'element', 6, contextify).edge(contextify, 'internal', 'native_to_javascript', sandbox);
+    expect(await explainProbe(b.writeTo(join(dir, 'cleanup-queue.heapsnapshot')), 'probe_x')).toEqual({ status: 'unreachable', className: 'Sandbox' });
+    // The same chain from any other native holder keeps it.
+    const other = build();
+    const holder = other.b.node('native', 'Node / SomethingElse');
+    other.b.edge(other.global, 'property', 'holder', holder).edge(holder, 'internal', 'kept', other.sandbox);
+    expect((await explainProbe(other.b.writeTo(join(dir, 'other-native.heapsnapshot')), 'probe_x')).status).toBe('retained');
+  });
+
   it('takes another path when feedback_cell is not the only one', async () => {
     const { b: b2, global, sandbox } = build();
     const run = b2.node('closure', 'run');

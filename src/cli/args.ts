@@ -5,10 +5,10 @@ export const USAGE = `Usage:
   heaplens diff <before.heapsnapshot> <after.heapsnapshot> [--top N] [--json]
   heaplens inspect <snapshot.heapsnapshot> [--top N] [--json]
 
-Runs the test command (e.g. npx vitest run) with heaplens settings in its
-environment, passes its output and exit code through, and says where the
-report is. The test config must already use heaplens (heaplens() in
-vitest.config plugins).
+Runs the test command (e.g. npx vitest run, npx jest) with heaplens settings
+in its environment, passes its output and exit code through, and says where
+the report is. The test config must already use heaplens (heaplens() in
+vitest.config plugins, or withHeaplens() around the Jest config).
 
 diff lists what the after snapshot has that the before one had not: the
 classes of new objects still reachable (culprits), ranked by what they keep

@@ -18,7 +18,7 @@ export interface EnvironmentRecord {
   readonly state: 'running' | 'checking' | 'released' | 'retained';
   /** Settled heap when the environment was set up. */
   readonly before: Measurement | null;
-  /** Settled heap once it was torn down and the runner had let go of it. */
+  /** Heap right after teardown (two full GCs), the environment still counted: what the file leaves behind if it stays. */
   readonly after: Measurement | null;
   readonly snapshot: EnvironmentSnapshot | null;
   /** Why the check could not be done, when it could not. */

@@ -13,7 +13,7 @@ import { availableMemory, snapshotBudget } from './snapshot-budget.js';
 /** Without `snapshots` on, at most this many retained environments per worker get a snapshot (each is heap-sized). */
 export const UNREQUESTED_SNAPSHOTS_PER_WORKER = 5;
 /** A retained environment is looked at again after this long, in case the runner was still letting go of it. */
-const CONFIRM_DELAY_MS = 50;
+const CONFIRM_DELAY_MS = 200;
 
 export interface EnvironmentWatchConfig {
   readonly options: ResolvedOptions;
@@ -59,9 +59,10 @@ export function probeKey(key: EnvironmentKey, worker: WorkerIdentity): string {
 /**
  * Finds out, in the worker, whether test files' environments outlive them:
  * the question `--detectLeaks` answers, asked after a settled GC and only
- * once the runner has let go. Files that clean up cost one settled GC at
- * setup and two full GCs after teardown; a snapshot (to explain what holds
- * the environment) is written only for an environment that is still alive.
+ * once the runner has let go. A file that cleans up costs four full GCs (two
+ * at teardown to read what it leaves behind, two for the check; the next
+ * file's "before" is the heap the check found); a snapshot (to explain what
+ * holds the environment) is written only for an environment that is still alive.
  */
 export function createEnvironmentWatch(config: EnvironmentWatchConfig): EnvironmentWatch {
   const { options, runner, worker } = config;
@@ -105,28 +106,33 @@ export function createEnvironmentWatch(config: EnvironmentWatchConfig): Environm
     return { status: 'written', file: `${SNAPSHOTS_DIR}/${name}`, probe };
   }
 
+  /** The heap once the last check's environment was let go (or found retained): the next file's "before". */
+  let idleHeap: Measurement | null = null;
+  const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
   async function check(ref: WeakRef<object>, key: EnvironmentKey, base: EnvironmentRecord, write: (r: EnvironmentRecord) => Promise<void>) {
     // A timer, not a microtask or setImmediate: Jest resolves a file's result
     // in a setImmediate after teardown and sends it on in microtasks after it.
     await later(0);
-    // Two synchronous full GCs, no yield in between: the next test file cannot
-    // start allocating before the heap is read. The WeakRef was made in an
-    // earlier job, so it is not kept alive by this one.
+    // Two full GCs with a turn between: the first finds the environment
+    // unreachable, Node's weak callbacks for its vm context run in the turn,
+    // the second frees what they released. The WeakRef was made in an earlier
+    // job, so this one does not keep it alive.
     gc();
+    await nextTurn();
     gc();
-    let after = readMeasurement();
-    if (ref.deref() === undefined) return write({ ...base, state: 'released', after });
-    // Still alive: give the runner one more moment, then settle fully.
+    idleHeap = readMeasurement();
+    if (ref.deref() === undefined) return write({ ...base, state: 'released' });
+    // Still alive: give the runner (and a busy machine's weak callbacks) a moment more, then settle fully.
     await later(CONFIRM_DELAY_MS);
-    const settled = await settledMeasurement();
-    if (ref.deref() === undefined) return write({ ...base, state: 'released', after });
-    after = settled.usedHeap < after.usedHeap ? settled : after;
+    idleHeap = await settledMeasurement();
+    if (ref.deref() === undefined) return write({ ...base, state: 'released' });
     await mkdir(snapshotsDir, { recursive: true });
     const name = environmentSnapshotName(key.file, key.project, worker);
     // Recorded as retained before the (blocking, possibly long) snapshot: a
     // worker stopped meanwhile still leaves the verdict behind.
-    await write({ ...base, state: 'retained', after, snapshot: { status: 'writing', file: `${SNAPSHOTS_DIR}/${name}`, probe: probeKey(key, worker) } });
-    return write({ ...base, state: 'retained', after, snapshot: snapshot(ref, key, after) });
+    await write({ ...base, state: 'retained', snapshot: { status: 'writing', file: `${SNAPSHOTS_DIR}/${name}`, probe: probeKey(key, worker) } });
+    return write({ ...base, state: 'retained', snapshot: snapshot(ref, key, idleHeap) });
   }
 
   return {
@@ -135,7 +141,9 @@ export function createEnvironmentWatch(config: EnvironmentWatchConfig): Environm
       await mkdir(environmentsDir, { recursive: true });
       const path = joinInside(environmentsDir, environmentRecordName(key.file, key.project));
       const write = (record: EnvironmentRecord) => writeFileAtomic(path, `${JSON.stringify(record, null, 2)}\n`);
-      const before = await settledMeasurement();
+      // The previous file's check in this worker has just read the idle heap; the first file settles its own.
+      const before = idleHeap ?? (await settledMeasurement());
+      idleHeap = null;
       const base: EnvironmentRecord = {
         kind: 'heaplens-environment',
         version: 1,
@@ -156,7 +164,12 @@ export function createEnvironmentWatch(config: EnvironmentWatchConfig): Environm
         tornDown() {
           if (scheduled) return;
           scheduled = true;
-          const checking: EnvironmentRecord = { ...base, state: 'checking' };
+          // What the file leaves behind if its environment stays: read now, while
+          // Jest still holds the environment and before the worker can start the
+          // next file (which a later reading could include).
+          gc();
+          gc();
+          const checking: EnvironmentRecord = { ...base, state: 'checking', after: readMeasurement() };
           const run = write(checking).then(() => check(ref, key, checking, write));
           // Errors end up in the record, never as an unhandled rejection in the worker.
           pending = run.catch((error: unknown) =>

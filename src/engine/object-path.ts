@@ -28,7 +28,15 @@ const JIT_METADATA = new Set(['feedback_cell', 'raw_feedback_cell', 'feedback_ve
  */
 const TRANSIENT_ROOTS = new Set(['(Handle scope)']);
 
-/** Essential edges, minus the edges into compiled-code metadata and out of transient roots. */
+/**
+ * Node's embedder graph reports a vm context's native ContextifyContext as
+ * held by the realm's cleanup queue, and the context's global as held by it;
+ * both references are weak in Node (released by the context's weak callback),
+ * so they do not keep an environment alive.
+ */
+const WEAK_EMBEDDER_HOLDERS = new Set(['Node / CleanupQueue']);
+
+/** Essential edges, minus the edges into compiled-code metadata and out of transient roots and weak embedder holders. */
 function retainingEdges(graph: HeapGraph): EssentialEdges {
   const essential = essentialEdges(graph);
   const { firstEdge, edgeFieldCount } = graph;
@@ -50,10 +58,15 @@ function retainingEdges(graph: HeapGraph): EssentialEdges {
   for (const name of JIT_METADATA) {
     for (const index of graph.strings.indexesContaining(Buffer.from(name))) if (graph.strings.get(index) === name) names.add(index);
   }
-  if (names.size === 0) return essential;
   const { edgeTypes, edgeNames, flags } = { ...graph, flags: essential.flags };
-  for (let k = 0; k < edgeTypes.length; k += 1) {
-    if (edgeTypes[k] === internal && names.has(edgeNames[k]!)) flags[k] = 0;
+  if (names.size > 0) {
+    for (let k = 0; k < edgeTypes.length; k += 1) {
+      if (edgeTypes[k] === internal && names.has(edgeNames[k]!)) flags[k] = 0;
+    }
+  }
+  for (let o = 0; o < graph.nodeCount; o += 1) {
+    if (graph.type(o) !== graph.meta.nodeType.native || !WEAK_EMBEDDER_HOLDERS.has(graph.name(o))) continue;
+    for (let k = firstEdge[o]! / edgeFieldCount, stop = firstEdge[o + 1]! / edgeFieldCount; k < stop; k += 1) flags[k] = 0;
   }
   return essential;
 }
