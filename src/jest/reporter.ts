@@ -2,17 +2,12 @@
  * `heaplens/jest/reporter`: the Jest reporter `withHeaplens()` appends to
  * your reporters. Hand wiring: `reporters: ['default', ['heaplens/jest/reporter', { threshold: '1MB' }]]`.
  */
-import { relative } from 'node:path';
-import pc from 'picocolors';
 import { FINAL_STATES, type EnvironmentRecord } from '../core/environment-record.js';
-import { ENV } from '../core/env.js';
 import { environmentRecordName } from '../core/naming.js';
 import type { ResolvedOptions } from '../core/options.js';
 import { toPosixRelative } from '../core/paths.js';
-import { failureMessage } from '../report/collect.js';
-import { readEnvironmentRecord, writeHandshake, writeReport } from '../report/emit.js';
-import { renderTerminal } from '../report/render-terminal.js';
-import { RunCollector } from '../report/run-collector.js';
+import { readEnvironmentRecord } from '../report/emit.js';
+import { finishRun, RunCollector } from '../report/run-collector.js';
 import { optionsFrom } from './carrier.js';
 import { jestVersion } from './jest-version.js';
 
@@ -79,19 +74,9 @@ export default class HeaplensJestReporter {
   }
 
   async onRunComplete(): Promise<void> {
-    const report = await this.collector.build({ name: 'jest', version: jestVersion(this.rootDir) });
-    await writeReport(this.options.outDir, report);
-    const lines = renderTerminal(report, {
-      colors: pc.createColors(pc.isColorSupported),
-      displayOutDir: relative(process.cwd(), this.options.outDir) || '.',
-    });
-    const failure = failureMessage(report, this.options.failOnLeak);
-    if (failure) {
-      this.lastError = new Error(failure);
-      lines.push(pc.red(failure));
-    }
+    const { lines, failure } = await finishRun(this.collector, { name: 'jest', version: jestVersion(this.rootDir) }, process.env);
+    if (failure) this.lastError = new Error(failure);
     if (lines.length > 0) process.stderr.write(`${lines.join('\n')}\n`);
-    await writeHandshake(process.env[ENV.handshake], this.options.outDir, report);
   }
 
   /** Jest fails the run (exit 1) when a reporter returns an error here. */

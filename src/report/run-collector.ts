@@ -1,12 +1,16 @@
+import { relative } from 'node:path';
+import pc from 'picocolors';
 import type { EnvironmentRecord } from '../core/environment-record.js';
+import { ENV } from '../core/env.js';
 import type { ResolvedOptions } from '../core/options.js';
 import { prepareOutDir } from '../core/out-dir.js';
 import { joinInside } from '../core/paths.js';
 import type { ScopeRecord } from '../core/record.js';
 import { AnalysisQueue, type EnvironmentAnalysis, type ScopeAnalysis } from '../engine/scope-analysis.js';
 import { HEAPLENS_VERSION } from '../version.js';
-import { collectReport, toReportScope } from './collect.js';
-import { listSnapshotFiles, readEnvironmentRecords, readRecords } from './emit.js';
+import { collectReport, failureMessage, toReportScope } from './collect.js';
+import { listSnapshotFiles, readEnvironmentRecords, readRecords, writeHandshake, writeReport } from './emit.js';
+import { renderTerminal } from './render-terminal.js';
 import type { Report } from './schema.js';
 
 /** Culprits kept per flagged scope. */
@@ -92,6 +96,33 @@ export class RunCollector {
       environmentAnalyses,
     });
   }
+}
+
+/** What a reporter prints at the end of a run, and why heaplens fails it (null when it does not). */
+export interface RunEnd {
+  readonly report: Report;
+  readonly lines: string[];
+  readonly failure: string | null;
+}
+
+/**
+ * The end of a run, for either runner: builds and writes report.json, renders
+ * the terminal report (with the failOnLeak line, if any) and tells the
+ * `heaplens` CLI where the report is. The reporter prints the lines and
+ * fails the run its runner's way.
+ */
+export async function finishRun(collector: RunCollector, runner: Report['runner'], env: NodeJS.ProcessEnv): Promise<RunEnd> {
+  const { outDir, failOnLeak } = collector.options;
+  const report = await collector.build(runner);
+  await writeReport(outDir, report);
+  const lines = renderTerminal(report, {
+    colors: pc.createColors(pc.isColorSupported),
+    displayOutDir: relative(process.cwd(), outDir) || '.',
+  });
+  const failure = failureMessage(report, failOnLeak);
+  if (failure) lines.push(pc.red(failure));
+  await writeHandshake(env[ENV.handshake], outDir, report);
+  return { report, lines, failure };
 }
 
 async function settle<T>(pending: Map<string, Promise<T>>): Promise<Map<string, T>> {

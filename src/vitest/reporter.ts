@@ -1,13 +1,7 @@
-import { relative } from 'node:path';
-import pc from 'picocolors';
 import type { Reporter, TestModule, Vitest } from 'vitest/node';
-import { ENV } from '../core/env.js';
 import type { ResolvedOptions } from '../core/options.js';
 import { toPosixRelative } from '../core/paths.js';
-import { failureMessage } from '../report/collect.js';
-import { writeHandshake, writeReport } from '../report/emit.js';
-import { renderTerminal } from '../report/render-terminal.js';
-import { RunCollector } from '../report/run-collector.js';
+import { finishRun, RunCollector } from '../report/run-collector.js';
 
 /** Marks the reporter instance so the plugin adds it once, however many projects use heaplens. */
 export const REPORTER_MARK = Symbol.for('heaplens.vitest.reporter');
@@ -49,19 +43,9 @@ export class HeaplensReporter implements Reporter {
   }
 
   async onTestRunEnd(_modules?: ReadonlyArray<TestModule>): Promise<void> {
-    const report = await this.collector.build({ name: 'vitest', version: this.vitest?.version ?? 'unknown' });
-    await writeReport(this.options.outDir, report);
-    const lines = renderTerminal(report, {
-      colors: pc.createColors(pc.isColorSupported),
-      displayOutDir: relative(process.cwd(), this.options.outDir) || '.',
-    });
-    const failure = failureMessage(report, this.options.failOnLeak);
-    if (failure) {
-      process.exitCode = 1;
-      lines.push(pc.red(failure));
-    }
+    const { lines, failure } = await finishRun(this.collector, { name: 'vitest', version: this.vitest?.version ?? 'unknown' }, this.env);
+    if (failure) process.exitCode = 1;
     if (lines.length > 0) this.log(lines.join('\n'));
-    await writeHandshake(this.env[ENV.handshake], this.options.outDir, report);
   }
 
   private log(text: string): void {
