@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NO_DISTANCE, SYSTEM_DISTANCE, userRoots } from '../src/engine/distances.js';
-import { formatPath, pathKey, retainerPath } from '../src/engine/paths.js';
+import { formatPath, pathKey, retainerPath, shortenPath, SHOWN_SEGMENTS } from '../src/engine/paths.js';
 import { analyze, SnapshotBuilder, tempDir, type BuiltNode } from './support/snapshot-builder.js';
 
 const dir = tempDir();
@@ -94,7 +94,7 @@ describe('distances and retainer paths', () => {
     ]);
   });
 
-  it('keeps the start and the end of a long path', async () => {
+  it('keeps a long path whole, and shortenPath keeps its start and end for a terminal line', async () => {
     const b = new SnapshotBuilder();
     const global = b.node('object', 'global');
     b.edge(b.root(), 'shortcut', '1', global);
@@ -107,9 +107,15 @@ describe('distances and retainer paths', () => {
     const { graph, distances } = await analyze(b.writeTo(join(dir, 'long.heapsnapshot')));
     const path = retainerPath(graph, distances, previous.ordinal)!;
     expect(path).toEqual([
+      '(GC roots)', 'global',
+      ...Array.from({ length: 19 }, (_, i) => `next${i} (Link)`), 'next19', 'Link',
+    ]);
+    const shown = shortenPath(path);
+    expect(shown).toEqual([
       '(GC roots)', 'global', 'next0 (Link)', 'next1 (Link)', '…',
       ...[10, 11, 12, 13, 14, 15, 16, 17, 18].map((i) => `next${i} (Link)`), 'next19', 'Link',
     ]);
-    expect(path).toHaveLength(16);
+    expect(shown).toHaveLength(SHOWN_SEGMENTS);
+    expect(shortenPath(['a', 'b'])).toEqual(['a', 'b']);
   });
 });

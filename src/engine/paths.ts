@@ -4,7 +4,10 @@ import type { HeapGraph } from './graph.js';
 
 /** How the synthetic root is shown at the start of a path. */
 export const ROOT_LABEL = '(GC roots)';
-const MAX_SEGMENTS = 16;
+/** Segments a path is shortened to for a terminal line (report.json keeps the whole path). */
+export const SHOWN_SEGMENTS = 16;
+/** A bound on a stored path's length, so one pathological chain cannot bloat report.json. */
+const MAX_SEGMENTS = 200;
 
 function isObjectLike(graph: HeapGraph, o: number): boolean {
   const t = graph.type(o);
@@ -41,7 +44,8 @@ function label(graph: HeapGraph, o: number): string {
  * The shortest path from a GC root to `node` through non-weak edges, the way
  * DevTools users read it: `(GC roots) › global › quoteCache (Map) › table ›
  * [17] › PriceQuote`. Each step is the edge's name (`[i]` for elements) and,
- * for objects along the way, their class. Long paths keep their start and end.
+ * for objects along the way, their class. The whole path (up to 200 steps);
+ * `shortenPath` makes it fit a terminal line.
  * Null when the node is not reachable from a user root.
  */
 export function retainerPath(graph: HeapGraph, distances: Distances, node: number): string[] | null {
@@ -60,8 +64,13 @@ export function retainerPath(graph: HeapGraph, distances: Distances, node: numbe
   steps.push(ROOT_LABEL);
   steps.reverse();
   steps.push(graph.className(node));
-  if (steps.length <= MAX_SEGMENTS) return steps;
-  return [...steps.slice(0, 4), '…', ...steps.slice(steps.length - (MAX_SEGMENTS - 5))];
+  return shortenPath(steps, MAX_SEGMENTS);
+}
+
+/** At most `max` segments: the first four, `…`, and the end (where the holder and the leaked object are). */
+export function shortenPath(path: readonly string[], max = SHOWN_SEGMENTS): string[] {
+  if (path.length <= max) return [...path];
+  return [...path.slice(0, 4), '…', ...path.slice(path.length - (max - 5))];
 }
 
 /** Same path shape, any indexes: `[17]` and `[18]` group together. */

@@ -2,6 +2,7 @@ import type { Colors } from 'picocolors/types.js';
 import { formatBytes, formatDelta } from '../core/bytes.js';
 import type { ClassDelta, SnapshotDiff, SnapshotSummary } from '../engine/index.js';
 import type { Culprit } from '../engine/culprits.js';
+import { shortenPath } from '../engine/paths.js';
 
 const count = (n: number) => n.toLocaleString('en-US');
 
@@ -12,7 +13,7 @@ export function renderCulprit(culprit: Culprit, rank: number, c: Colors, indent 
   ];
   for (const group of culprit.paths) {
     const times = group.count > 1 ? c.dim(`${group.count} × `) : '';
-    lines.push(`${indent}   ${times}${group.path.join(c.dim(' › '))}`);
+    lines.push(`${indent}   ${times}${shortenPath(group.path).join(c.dim(' › '))}`);
   }
   return lines;
 }

@@ -1,6 +1,7 @@
 import type { Colors } from 'picocolors/types.js';
 import { formatBytes, formatDelta } from '../core/bytes.js';
 import type { WorkerIdentity } from '../core/naming.js';
+import { shortenPath } from '../engine/paths.js';
 import type { Report, ReportCulprit, ReportFile, ReportScope } from './schema.js';
 
 export interface RenderContext {
@@ -48,7 +49,7 @@ export function renderCulprits(culprits: readonly ReportCulprit[], indent: strin
       `${indent}${c.bold(`${i + 1}. ${printable(culprit.name)}`)} ×${culprit.count.toLocaleString('en-US')}, retains ${c.red(formatBytes(culprit.retainedSize))}`,
     );
     const more = culprit.paths.length > 1 ? c.dim(`  (+${culprit.paths.length - 1} other path${culprit.paths.length > 2 ? 's' : ''})`) : '';
-    if (culprit.path.length > 0) lines.push(`${indent}   ${culprit.path.map(printable).join(c.dim(' › '))}${more}`);
+    if (culprit.path.length > 0) lines.push(`${indent}   ${shortenPath(culprit.path).map(printable).join(c.dim(' › '))}${more}`);
   });
   return lines;
 }
@@ -164,7 +165,7 @@ export function renderEnvironments(report: Report, c: Colors): string[] {
   ];
   for (const env of list) {
     lines.push(`  ${c.red('✗')} ${printable(env.file)}  ${c.red(formatDelta(env.bytes))}  ${c.dim(formatWorker(env.worker))}`);
-    if (env.path.length > 0) lines.push(`    ${env.path.map(printable).join(c.dim(' › '))}`);
+    if (env.path.length > 0) lines.push(`    ${shortenPath(env.path).map(printable).join(c.dim(' › '))}`);
     if (env.note) lines.push(`    ${c.dim(`↳ ${env.note}`)}`);
   }
   return lines;
