@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { freemem } from 'node:os';
 import { writeHeapSnapshot } from 'node:v8';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic, writeFileAtomicSync } from './atomic-write.js';
 import type { EnvironmentRecord, EnvironmentSnapshot } from './environment-record.js';
 import { getGc, settleGc } from './gc.js';
 import { readMeasurement, type Measurement } from './measure.js';
@@ -170,7 +170,15 @@ export function createEnvironmentWatch(config: EnvironmentWatchConfig): Environm
           gc();
           gc();
           const checking: EnvironmentRecord = { ...base, state: 'checking', after: readMeasurement() };
-          const run = write(checking).then(() => check(ref, key, checking, write));
+          // Written synchronously: Jest hands the result to the reporter right
+          // after teardown, and the reporter waits only for a `checking` record.
+          let run: Promise<void>;
+          try {
+            writeFileAtomicSync(path, `${JSON.stringify(checking, null, 2)}\n`);
+            run = check(ref, key, checking, write);
+          } catch (error) {
+            run = Promise.reject(error);
+          }
           // Errors end up in the record, never as an unhandled rejection in the worker.
           pending = run.catch((error: unknown) =>
             write({ ...checking, state: 'released', error: `the environment check failed: ${(error as Error)?.message ?? String(error)}` }).catch(() => undefined),

@@ -67,6 +67,9 @@ export default class HeaplensJestReporter {
       const record = await readEnvironmentRecord(this.options.outDir, name);
       if (record === null || 'invalid' in record) return null;
       if (FINAL_STATES.has(record.state) && record.snapshot?.status !== 'writing') return record;
+      // Jest tears an environment down before it hands back the file's result:
+      // a record still `running` means the worker died first, and no check will come.
+      if (record.state === 'running') return record;
       const limit = record.snapshot?.status === 'writing' ? SNAPSHOT_TIMEOUT_MS : CHECK_TIMEOUT_MS;
       if (Date.now() - started > limit) return record;
       await sleep(POLL_MS);

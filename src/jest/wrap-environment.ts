@@ -1,10 +1,8 @@
 import { optionsFrom, type EnvironmentCarrier } from './carrier.js';
 import { FileTracking } from './file-tracking.js';
 import { jestVersion } from './jest-version.js';
-import type { CircusEvent, CircusState, EnvironmentClass, EnvironmentConfig, EnvironmentContext, EnvironmentInstance } from './types.js';
+import type { CircusEvent, CircusState, EnvironmentClass, EnvironmentConfig, EnvironmentContext } from './types.js';
 import { workerTracking } from './worker-state.js';
-
-const tracked = new WeakMap<EnvironmentInstance, FileTracking>();
 
 /**
  * Subclasses the user's environment (node, jsdom or their own): everything
@@ -14,23 +12,25 @@ const tracked = new WeakMap<EnvironmentInstance, FileTracking>();
  */
 export function wrapEnvironment(Base: EnvironmentClass, carrier: EnvironmentCarrier): EnvironmentClass {
   return class HeaplensEnvironment extends Base {
+    /** heaplens' part of this file's environment; null when heaplens is disabled. */
+    readonly #tracking: FileTracking | null = null;
+
     constructor(config: EnvironmentConfig, context: EnvironmentContext) {
       super(config, context);
       const { rootDir, id } = config.projectConfig;
       const options = optionsFrom(carrier.options, rootDir, 'the heaplens options in your Jest config');
       if (!options.enabled) return;
-      const tracking = new FileTracking(workerTracking(options, jestVersion(rootDir)), options.root, context.testPath, id ?? '');
-      tracking.install(this.global);
-      tracked.set(this, tracking);
+      this.#tracking = new FileTracking(workerTracking(options, jestVersion(rootDir)), options.root, context.testPath, id ?? '');
+      this.#tracking.install(this.global);
     }
 
     override async setup(): Promise<void> {
-      await tracked.get(this)?.setUp(this.global);
+      await this.#tracking?.setUp(this.global);
       await super.setup();
     }
 
     override handleTestEvent(event: CircusEvent, state: CircusState): unknown {
-      const own = tracked.get(this);
+      const own = this.#tracking;
       const theirs = super.handleTestEvent?.bind(this);
       // Ours first when a describe starts (measured before its hooks), theirs first when it ends.
       if (event.name === 'run_describe_finish') {
@@ -40,7 +40,7 @@ export function wrapEnvironment(Base: EnvironmentClass, carrier: EnvironmentCarr
     }
 
     override async teardown(): Promise<void> {
-      const own = tracked.get(this);
+      const own = this.#tracking;
       try {
         await own?.closeAll();
       } finally {
