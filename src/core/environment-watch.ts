@@ -59,10 +59,10 @@ export function probeKey(key: EnvironmentKey, worker: WorkerIdentity): string {
 /**
  * Finds out, in the worker, whether test files' environments outlive them:
  * the question `--detectLeaks` answers, asked after a settled GC and only
- * once the runner has let go. A file that cleans up costs four full GCs (two
- * at teardown to read what it leaves behind, two for the check; the next
- * file's "before" is the heap the check found); a snapshot (to explain what
- * holds the environment) is written only for an environment that is still alive.
+ * once the runner has let go. A file that cleans up costs six full GCs (two
+ * at setup and two at teardown to read what it leaves behind, two for the
+ * check); a snapshot (to explain what holds the environment) is written only
+ * for an environment that is still alive.
  */
 export function createEnvironmentWatch(config: EnvironmentWatchConfig): EnvironmentWatch {
   const { options, runner, worker } = config;
@@ -106,8 +106,6 @@ export function createEnvironmentWatch(config: EnvironmentWatchConfig): Environm
     return { status: 'written', file: `${SNAPSHOTS_DIR}/${name}`, probe };
   }
 
-  /** The heap once the last check's environment was let go (or found retained): the next file's "before". */
-  let idleHeap: Measurement | null = null;
   const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
   async function check(ref: WeakRef<object>, key: EnvironmentKey, base: EnvironmentRecord, write: (r: EnvironmentRecord) => Promise<void>) {
@@ -121,11 +119,10 @@ export function createEnvironmentWatch(config: EnvironmentWatchConfig): Environm
     gc();
     await nextTurn();
     gc();
-    idleHeap = readMeasurement();
     if (ref.deref() === undefined) return write({ ...base, state: 'released' });
     // Still alive: give the runner (and a busy machine's weak callbacks) a moment more, then settle fully.
     await later(CONFIRM_DELAY_MS);
-    idleHeap = await settledMeasurement();
+    const idleHeap = await settledMeasurement();
     if (ref.deref() === undefined) return write({ ...base, state: 'released' });
     await mkdir(snapshotsDir, { recursive: true });
     const name = environmentSnapshotName(key.file, key.project, worker);
@@ -141,9 +138,10 @@ export function createEnvironmentWatch(config: EnvironmentWatchConfig): Environm
       await mkdir(environmentsDir, { recursive: true });
       const path = joinInside(environmentsDir, environmentRecordName(key.file, key.project));
       const write = (record: EnvironmentRecord) => writeFileAtomic(path, `${JSON.stringify(record, null, 2)}\n`);
-      // The previous file's check in this worker has just read the idle heap; the first file settles its own.
-      const before = idleHeap ?? (await settledMeasurement());
-      idleHeap = null;
+      // Read the way teardown reads `after` (two full GCs), so the two compare.
+      gc();
+      gc();
+      const before = readMeasurement();
       const base: EnvironmentRecord = {
         kind: 'heaplens-environment',
         version: 1,
