@@ -137,7 +137,8 @@ export function createEnvironmentWatch(config: EnvironmentWatchConfig): Environm
       await pending;
       await mkdir(environmentsDir, { recursive: true });
       const path = joinInside(environmentsDir, environmentRecordName(key.file, key.project));
-      const write = (record: EnvironmentRecord) => writeFileAtomic(path, `${JSON.stringify(record, null, 2)}\n`);
+      const text = (record: EnvironmentRecord) => `${JSON.stringify(record, null, 2)}\n`;
+      const write = (record: EnvironmentRecord) => writeFileAtomic(path, text(record));
       // Read the way teardown reads `after` (two full GCs), so the two compare.
       gc();
       gc();
@@ -172,7 +173,7 @@ export function createEnvironmentWatch(config: EnvironmentWatchConfig): Environm
           // after teardown, and the reporter waits only for a `checking` record.
           let run: Promise<void>;
           try {
-            writeFileAtomicSync(path, `${JSON.stringify(checking, null, 2)}\n`);
+            writeFileAtomicSync(path, text(checking));
             run = check(ref, key, checking, write);
           } catch (error) {
             run = Promise.reject(error);

@@ -37,7 +37,7 @@ export function essentialEdges(graph: HeapGraph): EssentialEdges {
     const match = /pair in WeakMap \(table @(\d+)\)$/.exec(graph.strings.get(index));
     if (match) ephemeronTables.set(index, Number(match[1]));
   }
-  const keepIndex = graph.strings.indexesContaining(Buffer.from(KEEP_DURING_JOB)).find((i) => graph.strings.get(i) === KEEP_DURING_JOB) ?? -1;
+  const keepIndex = graph.strings.indexesOf(KEEP_DURING_JOB)[0] ?? -1;
   const root = graph.rootOrdinal;
   const edgeCount = edgeTypes.length;
   const flags = new Uint8Array(edgeCount);

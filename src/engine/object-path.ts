@@ -39,34 +39,21 @@ const WEAK_EMBEDDER_HOLDERS = new Set(['Node / CleanupQueue']);
 /** Essential edges, minus the edges into compiled-code metadata and out of transient roots and weak embedder holders. */
 function retainingEdges(graph: HeapGraph): EssentialEdges {
   const essential = essentialEdges(graph);
-  const { firstEdge, edgeFieldCount } = graph;
-  const synthetic = graph.meta.nodeType.synthetic;
-  const childrenOf = (o: number) => {
-    const list: number[] = [];
-    for (let e = firstEdge[o]!, end = firstEdge[o + 1]!; e < end; e += edgeFieldCount) list.push(graph.edgeTarget(e));
-    return list;
+  const { flags } = essential;
+  const { firstEdge, edgeFieldCount, edgeTypes, edgeNames, nodeCount } = graph;
+  const { synthetic, native } = graph.meta.nodeType;
+  const dropOutEdges = (o: number) => {
+    for (let k = firstEdge[o]! / edgeFieldCount, end = firstEdge[o + 1]! / edgeFieldCount; k < end; k += 1) flags[k] = 0;
   };
-  // The root's synthetic children ("(GC roots)") and theirs ("(Handle scope)", "(Stack roots)", …).
-  for (const group of childrenOf(graph.rootOrdinal).filter((o) => graph.type(o) === synthetic)) {
-    for (const child of [group, ...childrenOf(group)]) {
-      if (graph.type(child) !== synthetic || !TRANSIENT_ROOTS.has(graph.name(child))) continue;
-      for (let k = firstEdge[child]! / edgeFieldCount, stop = firstEdge[child + 1]! / edgeFieldCount; k < stop; k += 1) essential.flags[k] = 0;
-    }
+  for (let o = 0; o < nodeCount; o += 1) {
+    const type = graph.type(o);
+    if (type === synthetic ? TRANSIENT_ROOTS.has(graph.name(o)) : type === native && WEAK_EMBEDDER_HOLDERS.has(graph.name(o))) dropOutEdges(o);
   }
+  const jitNames = new Set([...JIT_METADATA].flatMap((name) => graph.strings.indexesOf(name)));
+  if (jitNames.size === 0) return essential;
   const { internal } = graph.meta.edgeType;
-  const names = new Set<number>();
-  for (const name of JIT_METADATA) {
-    for (const index of graph.strings.indexesContaining(Buffer.from(name))) if (graph.strings.get(index) === name) names.add(index);
-  }
-  const { edgeTypes, edgeNames, flags } = { ...graph, flags: essential.flags };
-  if (names.size > 0) {
-    for (let k = 0; k < edgeTypes.length; k += 1) {
-      if (edgeTypes[k] === internal && names.has(edgeNames[k]!)) flags[k] = 0;
-    }
-  }
-  for (let o = 0; o < graph.nodeCount; o += 1) {
-    if (graph.type(o) !== graph.meta.nodeType.native || !WEAK_EMBEDDER_HOLDERS.has(graph.name(o))) continue;
-    for (let k = firstEdge[o]! / edgeFieldCount, stop = firstEdge[o + 1]! / edgeFieldCount; k < stop; k += 1) flags[k] = 0;
+  for (let k = 0; k < edgeTypes.length; k += 1) {
+    if (edgeTypes[k] === internal && jitNames.has(edgeNames[k]!)) flags[k] = 0;
   }
   return essential;
 }
@@ -75,7 +62,7 @@ function retainingEdges(graph: HeapGraph): EssentialEdges {
 export function findProbed(graph: HeapGraph, probe: string): number {
   const { property } = graph.meta.edgeType;
   const { firstEdge, edgeFieldCount, edgeTypes, edgeNames, nodeCount } = graph;
-  const wanted = new Set(graph.strings.indexesContaining(Buffer.from(probe)).filter((i) => graph.strings.get(i) === probe));
+  const wanted = new Set(graph.strings.indexesOf(probe));
   if (wanted.size === 0) return -1;
   for (let o = 0; o < nodeCount; o += 1) {
     for (let k = firstEdge[o]! / edgeFieldCount, end = firstEdge[o + 1]! / edgeFieldCount; k < end; k += 1) {

@@ -35,6 +35,11 @@ export class StringTable {
     return found;
   }
 
+  /** The indexes of the strings equal to `text` (a snapshot may hold one string more than once). */
+  indexesOf(text: string): number[] {
+    return this.indexesContaining(Buffer.from(text)).filter((index) => this.get(index) === text);
+  }
+
   get(index: number): string {
     const cached = this.cache[index];
     if (cached !== undefined) return cached;
