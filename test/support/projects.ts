@@ -117,6 +117,18 @@ export function verdicts(report: Report): Record<string, string> {
   return out;
 }
 
+/**
+ * The lines of a runner's output that come from heaplens. Runners print the
+ * project's path (Vitest's RUN line), and a checkout's path may itself contain
+ * "heaplens" (`git clone` names the folder after the repository), so paths are
+ * blanked out before looking for the word.
+ */
+export function heaplensLines(text: string, ...paths: readonly string[]): string[] {
+  let blanked = text;
+  for (const path of [...paths, ROOT].sort((a, b) => b.length - a.length)) blanked = blanked.split(path).join('<path>');
+  return blanked.split('\n').filter((line) => /heaplens/i.test(line));
+}
+
 /** Vitest output without its timing lines, for messages in failed assertions. */
 export function output(result: RunResult): string {
   return `exit ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
