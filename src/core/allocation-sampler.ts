@@ -15,6 +15,8 @@
  * ArrayBuffer backing stores live outside the JS heap and are not sampled;
  * callers add the external-memory growth for those.
  */
+import type { SamplingProfile } from './attribution.js';
+
 export interface AllocationSampler {
   /**
    * Starts sampling if no scope is open and returns the mark of "now", or
@@ -23,6 +25,18 @@ export interface AllocationSampler {
   mark(): Promise<number | null>;
   /** Estimated bytes of sampled objects newer than `mark` that are still alive. */
   liveSince(mark: number): Promise<SampledBytes>;
+  /**
+   * The whole sampling profile: the allocation call tree and the live samples.
+   * Reading it costs a full GC (the inspector forces one before every read),
+   * so it is read once per scope, at its end.
+   */
+  profile(): Promise<SamplingProfile>;
+  /**
+   * The `sourceMappingURL`s of the given scripts (by script id), from the
+   * debugger's list of scripts. The debugger is enabled only for the moment
+   * it takes: while enabled it holds every script strongly.
+   */
+  sourceMapUrls(scriptIds: ReadonlySet<string>): Promise<Map<string, string>>;
   /** Ends one scope that got a mark; sampling stops and the session closes when none is open. */
   release(): Promise<void>;
 }
@@ -60,14 +74,20 @@ function maxOrdinal(samples: readonly Sample[]): number {
 
 type Post = <T>(method: string, params?: object) => Promise<T>;
 
-function connect(inspector: typeof import('node:inspector')): { post: Post; close: () => void } {
+interface Connection {
+  readonly post: Post;
+  readonly close: () => void;
+  readonly session: import('node:inspector').Session;
+}
+
+function connect(inspector: typeof import('node:inspector')): Connection {
   const session = new inspector.Session();
   session.connect();
   const post: Post = (method, params) =>
     new Promise((resolve, reject) => {
       session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result as never)));
     });
-  return { post, close: () => session.disconnect() };
+  return { post, close: () => session.disconnect(), session };
 }
 
 /**
@@ -79,9 +99,10 @@ function connect(inspector: typeof import('node:inspector')): { post: Post; clos
  */
 export function createAllocationSampler(): AllocationSampler {
   let open = 0;
-  let current: { post: Post; close: () => void } | null = null;
-  const samples = async (post: Post): Promise<Sample[]> =>
-    (await post<{ profile: { samples: Sample[] } }>('HeapProfiler.getSamplingProfile')).profile.samples;
+  let current: Connection | null = null;
+  const read = async (post: Post): Promise<SamplingProfile> =>
+    (await post<{ profile: SamplingProfile }>('HeapProfiler.getSamplingProfile')).profile;
+  const samples = async (post: Post): Promise<readonly Sample[]> => (await read(post)).samples;
 
   return {
     async mark() {
@@ -107,6 +128,29 @@ export function createAllocationSampler(): AllocationSampler {
     async liveSince(mark) {
       if (!current) throw new Error('heaplens: liveSince() without an open sampling scope');
       return liveBytesSince(await samples(current.post), mark);
+    },
+    async sourceMapUrls(scriptIds) {
+      const found = new Map<string, string>();
+      if (!current || scriptIds.size === 0) return found;
+      const { post, session } = current;
+      const listener = (message: { params: { scriptId: string; sourceMapURL?: string } }) => {
+        const { scriptId, sourceMapURL } = message.params;
+        if (sourceMapURL && scriptIds.has(scriptId)) found.set(scriptId, sourceMapURL);
+      };
+      session.on('Debugger.scriptParsed', listener);
+      try {
+        await post('Debugger.enable');
+      } catch {
+        // No debugger (or it is in use): sites keep their generated positions.
+      } finally {
+        session.off('Debugger.scriptParsed', listener);
+        await post('Debugger.disable').catch(() => undefined);
+      }
+      return found;
+    },
+    async profile() {
+      if (!current) throw new Error('heaplens: profile() without an open sampling scope');
+      return read(current.post);
     },
     async release() {
       if (!current) return;

@@ -1,11 +1,12 @@
 import type { SampledBytes } from './allocation-sampler.js';
+import type { Attribution } from './attribution.js';
 import type { Measurement } from './measure.js';
 import type { WorkerIdentity } from './naming.js';
 
 /** Written by a worker for every tracked scope, first when it starts, again when it ends. */
 export interface ScopeRecord {
   readonly kind: 'heaplens-scope';
-  readonly version: 1;
+  readonly version: 2;
   readonly runner: { readonly name: 'vitest' | 'jest'; readonly version: string };
   readonly file: string;
   readonly suite: string;
@@ -17,6 +18,10 @@ export interface ScopeRecord {
   readonly after: Measurement | null;
   /** Objects the scope allocated that were still alive at its end (allocation sampling), or null where unavailable. */
   readonly sampled: SampledBytes | null;
+  /** Where the live sampled bytes were allocated, and in which test; null where sampling was unavailable. */
+  readonly attribution: Attribution | null;
+  /** Bytes of heaplens' boundary markers alive at the scope's end (not the suite's; subtracted from `after`). */
+  readonly markerBytes: number;
   readonly snapshots: SnapshotOutcome;
   /** Why measuring was impossible, when it was. */
   readonly error: string | null;
@@ -41,7 +46,7 @@ export function parseRecord(text: string): ScopeRecord | { readonly invalid: str
     return { invalid: 'not valid JSON (a worker was killed while writing it?)' };
   }
   if (!isObject(value) || value.kind !== 'heaplens-scope') return { invalid: 'not a heaplens scope record' };
-  if (value.version !== 1) return { invalid: `record version ${String(value.version)} is not supported` };
+  if (value.version !== 2) return { invalid: `record version ${String(value.version)} is not supported` };
   if (typeof value.file !== 'string' || typeof value.suite !== 'string' || !isObject(value.worker)) {
     return { invalid: 'record is missing file, suite or worker' };
   }

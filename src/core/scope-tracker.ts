@@ -1,7 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import { freemem } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { writeHeapSnapshot } from 'node:v8';
 import { createAllocationSampler, type SampledBytes } from './allocation-sampler.js';
+import { attribute, remapSites, withExternal, type Attribution, type BoundaryKind, type PositionMapper } from './attribution.js';
+import { loadSourceMap, originalPosition } from './source-positions.js';
+import type { SourceMap } from 'node:module';
+import { BoundaryLog, createMarkerSource } from './boundary-markers.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { getGc, settleGc } from './gc.js';
 import { readMeasurement, type Measurement } from './measure.js';
@@ -23,7 +29,24 @@ export interface OpenScope {
 }
 
 export interface ScopeTracker {
-  begin(key: ScopeKey): Promise<OpenScope>;
+  /** `tests`: how many tests the scope will run, when the runner knows (spaces out boundary markers in large scopes). */
+  begin(key: ScopeKey, tests?: number | null): Promise<OpenScope>;
+  /**
+   * A test or hook boundary inside the open scopes (`startsTest` for the
+   * first boundary of each test). Cheap: no GC, one small allocation.
+   */
+  boundary(kind: BoundaryKind, startsTest: boolean): void;
+}
+
+/** Boundaries per test each runner marks: Vitest start and end; Jest beforeEach, body, afterEach, end. */
+const BOUNDARIES_PER_TEST = { vitest: 2, jest: 4 } as const;
+
+/** Decoded source maps a worker keeps. */
+const MAX_SOURCE_MAPS = 64;
+
+/** The folder of the heaplens build running this (`dist`), whose frames are heaplens' own. */
+function ownDir(): string {
+  return resolve(dirname(fileURLToPath(import.meta.url)), '..').replace(/\\/g, '/');
 }
 
 /**
@@ -37,6 +60,40 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
   const sampler = createAllocationSampler();
   const recordsDir = joinInside(options.outDir, RECORDS_DIR);
   const snapshotsDir = joinInside(options.outDir, SNAPSHOTS_DIR);
+  const nextMarker = createMarkerSource();
+  const logs = new Set<BoundaryLog>();
+  /** Source maps by script id (null: the script has none), kept for the worker's life: scripts keep their ids. */
+  const sourceMaps = new Map<string, SourceMap | null>();
+
+  /** Maps the listed sites back to the user's sources; asks the debugger only about scripts not seen before. */
+  async function toSource(attribution: Attribution): Promise<Attribution> {
+    const unknown = new Set<string>();
+    const urls = new Map<string, string>();
+    for (const site of attribution.sites) {
+      if (site.generated && !sourceMaps.has(site.generated.scriptId)) {
+        unknown.add(site.generated.scriptId);
+        urls.set(site.generated.scriptId, site.generated.url);
+      }
+    }
+    if (unknown.size > 0) {
+      const found = await sampler.sourceMapUrls(unknown);
+      for (const id of unknown) {
+        const url = found.get(id);
+        sourceMaps.set(id, url ? loadSourceMap(url, urls.get(id)!) : null);
+      }
+      // Decoded maps stay in the worker: keep the latest few (a worker can run many files).
+      for (const id of sourceMaps.keys()) {
+        if (sourceMaps.size <= MAX_SOURCE_MAPS) break;
+        sourceMaps.delete(id);
+      }
+    }
+    const mapper: PositionMapper = (at) => {
+      const map = sourceMaps.get(at.scriptId);
+      return map ? originalPosition(map, at) : null;
+    };
+    return remapSites(attribution, mapper, frameContext.root);
+  }
+  const frameContext = { root: options.root.replace(/\\/g, '/').replace(/\/$/, ''), ownDir: ownDir() };
 
   async function measure(): Promise<Measurement> {
     await settleGc(gc, { probe: () => readMeasurement().usedHeap });
@@ -62,7 +119,14 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
   }
 
   return {
-    async begin(key) {
+    boundary(kind, startsTest) {
+      if (logs.size === 0) return;
+      // One marker serves every open scope (nested describes): the first log that wants one allocates it.
+      let shared: { index: number; array: unknown[] } | null = null;
+      const marker = () => (shared ??= nextMarker());
+      for (const log of logs) log.add(kind, startsTest, marker);
+    },
+    async begin(key, tests = null) {
       await mkdir(recordsDir, { recursive: true });
       if (options.snapshots) await mkdir(snapshotsDir, { recursive: true });
       const base = scopeBaseName(key, worker);
@@ -71,10 +135,12 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
 
       const before = await measure();
       const mark = await sampler.mark();
+      const log = new BoundaryLog(tests, BOUNDARIES_PER_TEST[runner.name]);
+      if (mark !== null) logs.add(log);
       const startedAt = Date.now();
       const common = {
         kind: 'heaplens-scope',
-        version: 1,
+        version: 2,
         runner,
         file: key.file,
         suite: key.suite,
@@ -88,6 +154,8 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
         before,
         after: null,
         sampled: null,
+        attribution: null,
+        markerBytes: 0,
         snapshots,
         error: null,
         startedAt,
@@ -106,10 +174,20 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
 
       return {
         async end() {
+          logs.delete(log);
           const after = await measure();
           let sampled: SampledBytes | null = null;
+          let attribution: Attribution | null = null;
+          const markerBytes = log.markerBytes;
           try {
-            if (mark !== null) sampled = await sampler.liveSince(mark);
+            if (mark !== null) {
+              const profile = await sampler.profile();
+              log.release();
+              const own = attribute({ profile, mark, boundaries: log.boundaries, tests: log.tests }, frameContext);
+              sampled = { bytes: own.total, samples: own.samples };
+              const externalGrowth = after.external - before.external;
+              attribution = withExternal(await toSource(own), log.externalAtTest, after.external, externalGrowth);
+            }
             // The after snapshot must be written while the inspector session is
             // still open: closing it disables the HeapProfiler agent, which
             // clears V8's object ids, and ids are how a diff tells new objects
@@ -123,7 +201,8 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
           } finally {
             if (mark !== null) await sampler.release();
           }
-          await write({ ...running(), state: 'done', after, sampled, endedAt: Date.now() });
+          log.release();
+          await write({ ...running(), state: 'done', after, sampled, attribution, markerBytes, endedAt: Date.now() });
         },
       };
     },

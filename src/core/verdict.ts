@@ -1,6 +1,7 @@
 import { formatBytes, formatDelta } from './bytes.js';
 import { retainedTotal } from './measure.js';
 import type { ScopeRecord } from './record.js';
+import { judgeRepetition, type SiteTrend } from './repetition.js';
 
 export interface HeapFigures {
   readonly before: number;
@@ -17,17 +18,28 @@ export interface Retained {
   readonly method: RetainedMethod;
 }
 
+/** What a measured scope is: a leak, warm-up, a bounded cache, or nothing to speak of. */
+export type MeasuredVerdict = 'leak' | 'one-time' | 'bounded' | 'ok';
+
 /** The judgement on one scope. A tagged union: figures exist only when the scope was measured. */
 export type Judgement =
-  | { readonly verdict: 'leak'; readonly reason: string; readonly heap: HeapFigures; readonly retained: Retained }
-  | { readonly verdict: 'ok'; readonly reason: string; readonly heap: HeapFigures; readonly retained: Retained }
+  | {
+      readonly verdict: MeasuredVerdict;
+      readonly reason: string;
+      readonly heap: HeapFigures;
+      readonly retained: Retained;
+      /** The sites that kept memory from test after test (leaks only). */
+      readonly growing: readonly SiteTrend[];
+      readonly rate: number | null;
+      readonly runnerNote: string | null;
+    }
   | { readonly verdict: 'inconclusive'; readonly reason: string; readonly heap: HeapFigures | null; readonly retained: null };
 
 /** Growth in bytes of JS heap plus external memory, when both ends were measured. */
 export function heapFigures(record: ScopeRecord): HeapFigures | null {
   if (!record.before || !record.after) return null;
   const before = retainedTotal(record.before);
-  const after = retainedTotal(record.after);
+  const after = retainedTotal(record.after) - record.markerBytes;
   return { before, after, growth: after - before };
 }
 
@@ -67,7 +79,11 @@ export function retainedBytes(record: ScopeRecord, heap: HeapFigures): Retained 
   return { bytes: heap.growth, method: 'heap-delta' };
 }
 
-/** Judges a scope: leak above the threshold, ok at or below it, inconclusive when unmeasured. */
+/**
+ * Judges a scope. With the allocation sampler's attribution, by repetition
+ * (repetition.ts): the same verdict with or without snapshots. Without it
+ * (no inspector), by the threshold alone.
+ */
 export function judge(record: ScopeRecord, threshold: number): Judgement {
   const heap = heapFigures(record);
   if (record.state === 'running') {
@@ -82,12 +98,17 @@ export function judge(record: ScopeRecord, threshold: number): Judgement {
     return { verdict: 'inconclusive', reason: record.error ?? 'the scope was not measured at both ends', heap, retained: null };
   }
   const retained = retainedBytes(record, heap);
+  if (record.attribution) {
+    const judged = judgeRepetition(record.attribution, retained.bytes, threshold);
+    return { ...judged, heap, retained };
+  }
+  const none = { growing: [], rate: null, runnerNote: null } as const;
   const kept =
     retained.method === 'allocation-sampling'
       ? `kept at least ${formatDelta(retained.bytes)} alive (allocation sampling; other memory was freed meanwhile)`
       : `kept ${formatDelta(retained.bytes)} alive`;
   if (retained.bytes > threshold) {
-    return { verdict: 'leak', reason: `${kept} after it ended (threshold ${formatBytes(threshold)})`, heap, retained };
+    return { verdict: 'leak', reason: `${kept} after it ended (threshold ${formatBytes(threshold)}; no allocation sampling)`, heap, retained, ...none };
   }
-  return { verdict: 'ok', reason: `${kept}, within the threshold (${formatBytes(threshold)})`, heap, retained };
+  return { verdict: 'ok', reason: `${kept}, within the threshold (${formatBytes(threshold)}; no allocation sampling)`, heap, retained, ...none };
 }

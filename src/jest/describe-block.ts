@@ -13,3 +13,13 @@ export function describePath(block: DescribeBlock): string {
   for (let b: DescribeBlock | undefined = block; b && b.parent !== undefined; b = b.parent) titles.push(b.name);
   return titles.reverse().join(' > ');
 }
+
+/** Tests in a block and its nested blocks. */
+export function countTests(block: DescribeBlock): number {
+  let count = 0;
+  for (const child of block.children ?? []) {
+    if (child.type === 'test') count += 1;
+    else if (child.type === 'describeBlock') count += countTests(child as DescribeBlock);
+  }
+  return count;
+}

@@ -1,10 +1,20 @@
+import type { BoundaryKind } from '../core/attribution.js';
 import type { WatchedEnvironment } from '../core/environment-watch.js';
 import { toPosixRelative } from '../core/paths.js';
 import { installRuntime } from '../core/runtime.js';
 import type { OpenScope } from '../core/scope-tracker.js';
-import { describePath, isRootBlock } from './describe-block.js';
+import { countTests, describePath, isRootBlock } from './describe-block.js';
 import type { CircusEvent, CircusState, DescribeBlock } from './types.js';
 import type { WorkerTracking } from './worker-state.js';
+
+/** Circus events that start a test's phases: beforeEach hooks, the test body, afterEach hooks, and its end. */
+const TEST_BOUNDARIES: Readonly<Record<string, { kind: BoundaryKind; startsTest: boolean }>> = {
+  test_start: { kind: 'beforeEach', startsTest: true },
+  test_fn_start: { kind: 'test', startsTest: false },
+  test_fn_success: { kind: 'afterEach', startsTest: false },
+  test_fn_failure: { kind: 'afterEach', startsTest: false },
+  test_done: { kind: 'after', startsTest: false },
+};
 
 /**
  * heaplens' part of one test file's environment: it installs the runtime
@@ -57,11 +67,17 @@ export class FileTracking {
     return this.marked.has(block) || (isRootBlock(block) && this.tracking.included.has(this.file));
   }
 
-  /** Every circus event; synchronous ones (collection) only record the state. */
+  /**
+   * Every circus event; synchronous ones (collection) only record the state.
+   * Test events mark boundaries in the open scopes, so that what a scope kept
+   * is attributed to the test and hook that allocated it.
+   */
   onEvent(event: CircusEvent, state: CircusState): Promise<void> | undefined {
     this.state = state;
     if (event.name === 'run_describe_start' && 'describeBlock' in event) return this.begin(event.describeBlock);
     if (event.name === 'run_describe_finish' && 'describeBlock' in event) return this.end(event.describeBlock);
+    const boundary = TEST_BOUNDARIES[event.name];
+    if (boundary && this.open.size > 0) this.tracking.tracker.boundary(boundary.kind, boundary.startsTest);
     return undefined;
   }
 
@@ -70,7 +86,7 @@ export class FileTracking {
     const suite = describePath(block);
     const ordinal = this.ordinals.get(suite) ?? 0;
     this.ordinals.set(suite, ordinal + 1);
-    const opening = this.tracking.tracker.begin({ file: this.file, suite, ordinal });
+    const opening = this.tracking.tracker.begin({ file: this.file, suite, ordinal }, countTests(block));
     this.open.set(block, opening);
     await opening;
   }

@@ -36,6 +36,8 @@ export type EnvironmentClass = new (config: EnvironmentConfig, context: Environm
 export interface DescribeBlock {
   readonly name: string;
   readonly parent?: DescribeBlock;
+  /** Tests and nested blocks, in definition order. */
+  readonly children?: ReadonlyArray<{ readonly type: string } & Partial<DescribeBlock>>;
 }
 
 /** The jest-circus state handed to `handleTestEvent`. */

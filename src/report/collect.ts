@@ -1,6 +1,8 @@
 import { formatBytes } from '../core/bytes.js';
 import type { ScopeRecord } from '../core/record.js';
-import { judge } from '../core/verdict.js';
+import { judge, type Judgement } from '../core/verdict.js';
+import type { Attribution } from '../core/attribution.js';
+import { seriesAt, siteShape } from '../core/repetition.js';
 import type { EnvironmentAnalysis, ScopeAnalysis } from '../engine/scope-analysis.js';
 import { retainedTotal, type Measurement } from '../core/measure.js';
 import type { EnvironmentRecord } from '../core/environment-record.js';
@@ -11,6 +13,7 @@ import {
   type ReportEnvironment,
   type ReportFile,
   type ReportScope,
+  type ReportSite,
 } from './schema.js';
 
 export interface CollectInput {
@@ -75,7 +78,44 @@ export function environmentProblems(records: readonly EnvironmentRecord[]): stri
   return problems;
 }
 
-const ORDER = { leak: 0, inconclusive: 1, ok: 2 } as const;
+const ORDER = { leak: 0, inconclusive: 1, 'one-time': 2, bounded: 3, ok: 4 } as const;
+
+/** Sites shown per scope in report.json. */
+const REPORT_SITES = 8;
+
+/** Bytes kept per observed test by the user's sites (runner-held memory left out). */
+export function keptSeries(attribution: Attribution): number[] {
+  const user = attribution.sites.filter((site) => site.owner === 'user');
+  return attribution.observed.map((_, i) => user.reduce((sum, site) => sum + (seriesAt(site, attribution.observed)[i] ?? 0), 0));
+}
+
+export function reportSites(attribution: Attribution): ReportSite[] {
+  return attribution.sites.slice(0, REPORT_SITES).map((site) => {
+    const trend = siteShape(site, attribution.observed);
+    return {
+      site: site.site,
+      fn: site.fn,
+      owner: site.owner,
+      via: site.via,
+      bytes: site.bytes,
+      shape: trend.shape,
+      tests: trend.hits,
+      byPhase: site.byPhase,
+    };
+  });
+}
+
+function repetitionFields(record: ScopeRecord, judgement: Judgement): Pick<ReportScope, 'tests' | 'series' | 'rate' | 'sites' | 'runnerNote'> {
+  const attribution = record.attribution;
+  const measured = judgement.verdict !== 'inconclusive';
+  return {
+    tests: attribution?.tests ?? null,
+    series: attribution ? keptSeries(attribution) : [],
+    rate: measured ? judgement.rate : null,
+    sites: attribution ? reportSites(attribution) : [],
+    runnerNote: measured ? judgement.runnerNote : null,
+  };
+}
 
 function figures(before: number, after: number): MemoryFigures {
   return { before, after, growth: after - before };
@@ -103,6 +143,7 @@ export function toReportScope(record: ScopeRecord, threshold: number): ReportSco
     retainedMethod: judgement.retained?.method ?? null,
     verdict: judgement.verdict,
     reason: judgement.reason,
+    ...repetitionFields(record, judgement),
     culprits: [],
     analysisError: null,
     snapshots:
@@ -118,11 +159,10 @@ export function toReportScope(record: ScopeRecord, threshold: number): ReportSco
 }
 
 /**
- * Adds what the snapshot engine found to a flagged scope. A scope that grew
- * but whose new objects keep no more than the threshold alive outside engine
- * and runner internals is downgraded to ok, with that reason.
+ * Adds what the snapshot engine found to a flagged scope. Snapshots only
+ * explain: the verdict is the same with or without them.
  */
-export function withAnalysis(scope: ReportScope, analysis: ScopeAnalysis | undefined, threshold: number): ReportScope {
+export function withAnalysis(scope: ReportScope, analysis: ScopeAnalysis | undefined): ReportScope {
   if (!analysis) return scope;
   if (!analysis.ok) return { ...scope, analysisError: analysis.error };
   const culprits = analysis.culprits.map((c) => ({
@@ -133,16 +173,6 @@ export function withAnalysis(scope: ReportScope, analysis: ScopeAnalysis | undef
     path: c.path,
     paths: c.paths,
   }));
-  if (scope.verdict === 'leak' && analysis.userRetained <= threshold) {
-    return {
-      ...scope,
-      verdict: 'ok',
-      reason:
-        `${scope.reason}; but its new objects keep only ${formatBytes(analysis.userRetained)} alive outside ` +
-        `engine and runner internals (${formatBytes(analysis.internalRetained)} there), so it is not a leak`,
-      culprits,
-    };
-  }
   return { ...scope, culprits };
 }
 
@@ -170,7 +200,7 @@ export function collectReport(input: CollectInput): Report {
     scopes: input.records
       .map((r) => {
         const scope = toReportScope(r, input.threshold);
-        return withAnalysis(scope, scope.snapshots ? input.analyses?.get(scope.snapshots.before) : undefined, input.threshold);
+        return withAnalysis(scope, scope.snapshots ? input.analyses?.get(scope.snapshots.before) : undefined);
       })
       .sort(compareScopes),
     retainedEnvironments: (input.environments ?? [])

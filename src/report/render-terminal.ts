@@ -35,7 +35,28 @@ export function formatWorker(worker: WorkerIdentity): string {
 function verdictLabel(scope: ReportScope, c: Colors): string {
   if (scope.verdict === 'leak') return c.red(c.bold('LEAK'));
   if (scope.verdict === 'inconclusive') return c.yellow('inconclusive');
+  if (scope.verdict === 'one-time' || scope.verdict === 'bounded') return c.cyan(scope.verdict);
   return c.green('ok');
+}
+
+const BARS = '▁▂▃▄▅▆▇█';
+/** Width of the per-test sparkline: longer series are summed into this many buckets. */
+const SPARK_WIDTH = 24;
+
+/** A small per-test chart of kept bytes: `▁▁▅▅▆▇█`, from zero to the largest value. */
+export function sparkline(values: readonly number[], width = SPARK_WIDTH): string {
+  if (values.length === 0) return '';
+  const size = Math.ceil(values.length / width);
+  const buckets: number[] = [];
+  for (let i = 0; i < values.length; i += size) buckets.push(values.slice(i, i + size).reduce((a, b) => a + Math.max(0, b), 0));
+  const max = Math.max(...buckets);
+  if (max <= 0) return BARS[0]!.repeat(buckets.length);
+  return buckets.map((v) => BARS[Math.min(BARS.length - 1, Math.floor((v / max) * (BARS.length - 1) + 0.5))]).join('');
+}
+
+/** Which scopes get their reason printed under the row. */
+function explains(scope: ReportScope): boolean {
+  return scope.verdict !== 'ok' || scope.runnerNote !== null;
 }
 
 /** The top culprits of a flagged scope, each with its most common retainer path. */
@@ -61,11 +82,13 @@ function pad(text: string, visible: number, width: number, right = false): strin
 }
 
 function summaryLine(report: Report, c: Colors): string {
-  const counts = { leak: 0, inconclusive: 0, ok: 0 };
+  const counts = { leak: 0, inconclusive: 0, 'one-time': 0, bounded: 0, ok: 0 };
   for (const scope of report.scopes) counts[scope.verdict] += 1;
   const parts = [
     counts.leak > 0 ? c.red(c.bold(`${counts.leak} leaked`)) : c.green('0 leaked'),
     ...(counts.inconclusive > 0 ? [c.yellow(`${counts.inconclusive} inconclusive`)] : []),
+    ...(counts['one-time'] > 0 ? [c.cyan(`${counts['one-time']} one-time`)] : []),
+    ...(counts.bounded > 0 ? [c.cyan(`${counts.bounded} bounded`)] : []),
     `${counts.ok} ok`,
   ];
   if (report.retainedEnvironments.length > 0) parts.push(c.red(c.bold(`${report.retainedEnvironments.length} retained environment${report.retainedEnvironments.length === 1 ? '' : 's'}`)));
@@ -99,7 +122,10 @@ export function renderScopeTable(report: Report, c: Colors): string[] {
     });
     lines.push(`  ${cells.join('  ')}`);
     const indent = `  ${' '.repeat(widths[0]!)}  `;
-    if (scope.verdict !== 'ok') lines.push(`${indent}${c.dim(`↳ ${scope.reason}`)}`);
+    if (explains(scope)) {
+      const chart = scope.series.length >= 3 ? `  ${c.dim('per test')} ${scope.verdict === 'leak' ? c.red(sparkline(scope.series)) : sparkline(scope.series)}` : '';
+      lines.push(`${indent}${c.dim(`↳ ${printable(scope.reason)}`)}${chart}`);
+    }
     if (scope.snapshotsSkipped) lines.push(`${indent}${c.dim(`↳ ${scope.snapshotsSkipped}`)}`);
     if (scope.analysisError) lines.push(`${indent}${c.yellow(`↳ snapshot analysis failed: ${scope.analysisError}`)}`);
     if (scope.verdict === 'leak') lines.push(...renderCulprits(scope.culprits, indent, c));

@@ -1,12 +1,42 @@
 /**
- * report.json, schema version 1. Documented in the README ("report.json");
+ * report.json, schema version 2. Documented in the README ("report.json");
  * any change to these types that is not a pure addition bumps the version.
  */
 import type { WorkerIdentity } from '../core/naming.js';
 
-export const REPORT_SCHEMA_VERSION = 1;
+export const REPORT_SCHEMA_VERSION = 2;
 
-export type ReportVerdict = 'leak' | 'ok' | 'inconclusive';
+/**
+ * - `leak`: allocation sites kept memory from test after test (or, with fewer
+ *   than 3 tests, the scope kept more than the threshold);
+ * - `one-time`: it kept more than the threshold, but each site only once
+ *   (warm-up: first use, compiled code, lazily built tables, imported modules);
+ * - `bounded`: it kept more than the threshold, but only from its latest tests
+ *   (older ones were freed, as in a cache at capacity);
+ * - `ok`: nothing to speak of (or only memory the runner holds until the file ends);
+ * - `inconclusive`: not measured at both ends.
+ */
+export type ReportVerdict = 'leak' | 'one-time' | 'bounded' | 'ok' | 'inconclusive';
+
+/** An allocation site that kept memory at the scope's end. */
+export interface ReportSite {
+  /** `src/cache.ts:5:3` (project-relative, 1-based, where the function is defined in the code V8 ran), `(runner)`, `(node internals)` or `(external memory)`. */
+  readonly site: string;
+  /** The function at the site. */
+  readonly fn: string;
+  /** `runner`: held by the runner (spies, per-test records) until the file ends. */
+  readonly owner: 'user' | 'runner';
+  /** The runner package, for runner-held memory. */
+  readonly via: string | null;
+  /** Estimated bytes still alive at the scope's end (allocation sampling; external memory: settled growth). */
+  readonly bytes: number;
+  /** How the bytes spread over the tests: `growing` (test after test), `recent` (latest tests only), `once`. */
+  readonly shape: 'growing' | 'recent' | 'once';
+  /** Observed tests (after the first) whose allocations it still holds. */
+  readonly tests: number;
+  /** Bytes by phase: `beforeAll`, `beforeEach`, `test`, `afterEach`, `afterAll` (Vitest counts a test's each-hooks as `test`). */
+  readonly byPhase: Readonly<Record<'beforeAll' | 'beforeEach' | 'test' | 'afterEach' | 'afterAll', number>>;
+}
 
 /** Before, after and growth of one quantity, in bytes (or a count, for contexts). */
 export interface MemoryFigures {
@@ -32,7 +62,18 @@ export interface ReportScope {
   /** How `retained` was measured. */
   readonly retainedMethod: 'allocation-sampling' | 'heap-delta' | null;
   readonly verdict: ReportVerdict;
+  /** One line: why, with the rate and the site for a leak. */
   readonly reason: string;
+  /** Tests that ran in the scope; null when unknown (no allocation sampling). */
+  readonly tests: number | null;
+  /** Bytes kept per observed test, in run order (user sites; runner-held memory left out): the sparkline. */
+  readonly series: readonly number[];
+  /** Leaks: bytes per test of the growing sites; else null. */
+  readonly rate: number | null;
+  /** Top allocation sites of the kept bytes, largest first. */
+  readonly sites: readonly ReportSite[];
+  /** A note on memory the runner holds until the file ends, when large; else null. */
+  readonly runnerNote: string | null;
   /**
    * What leaked, for flagged scopes with a snapshot pair: classes of new
    * objects still reachable, by retained size, each with a retainer path.
@@ -104,7 +145,7 @@ export interface Report {
   readonly threshold: number;
   /** Test files whose environment outlived them (Jest), largest first. */
   readonly retainedEnvironments: readonly ReportEnvironment[];
-  /** Scopes, flagged first (leak, then inconclusive, then ok). */
+  /** Scopes, flagged first (leak, inconclusive, one-time, bounded, ok). */
   readonly scopes: readonly ReportScope[];
   /** Snapshot files found under outDir. */
   readonly files: readonly ReportFile[];

@@ -10,14 +10,20 @@ import { toPosixRelative } from '../core/paths.js';
 import { installRuntime } from '../core/runtime.js';
 import { createScopeTracker, type OpenScope } from '../core/scope-tracker.js';
 import { PROVIDE_KEY, type ProvidedHeaplens } from './provided.js';
-import { fileOf, suiteFromHookArgs, suitePath, type SuiteTask } from './suite-task.js';
+import { countTests, fileOf, suiteFromHookArgs, suitePath, type SuiteTask } from './suite-task.js';
 
 /** Measuring waits for GC to settle and may write a large snapshot: allow far more than a normal hook. */
 const HOOK_TIMEOUT = 10 * 60 * 1000;
 
 type Hook = (...args: unknown[]) => unknown;
 type Register = (fn: Hook, timeout?: number) => void;
-const hooks = vitest as unknown as { aroundAll?: Register; beforeAll: Register; afterAll: Register };
+const hooks = vitest as unknown as { aroundAll?: Register; beforeAll: Register; afterAll: Register; beforeEach: Register; afterEach: Register };
+
+/** The test a hook runs for: Vitest passes the test context first (`context.task`). */
+function testIdOf(args: readonly unknown[]): string | null {
+  const task = (args[0] as { task?: { id?: unknown } } | undefined)?.task;
+  return typeof task?.id === 'string' ? task.id : null;
+}
 
 const provided = (vitest.inject as (key: string) => unknown)(PROVIDE_KEY) as ProvidedHeaplens | undefined;
 if (!provided) {
@@ -46,6 +52,10 @@ if (!options.enabled) {
   /** Same file and suite title seen before in this file: keeps names apart. */
   const seen = new Map<string, number>();
 
+  /** The test whose start (and end) was last marked: nested tracked suites each register hooks, one mark per test is enough. */
+  let started: string | null = null;
+  let ended: string | null = null;
+
   const relativeFile = (suite: SuiteTask) => toPosixRelative(options.root, fileOf(suite).filepath!);
 
   async function open(suite: SuiteTask): Promise<OpenScope | null> {
@@ -56,7 +66,7 @@ if (!options.enabled) {
     const seenKey = `${file}\0${name}`;
     const ordinal = seen.get(seenKey) ?? 0;
     seen.set(seenKey, ordinal + 1);
-    return tracker.begin({ file, suite: name, ordinal });
+    return tracker.begin({ file, suite: name, ordinal }, countTests(suite));
   }
 
   async function close(suite: SuiteTask, scope: OpenScope | null | undefined): Promise<void> {
@@ -76,6 +86,24 @@ if (!options.enabled) {
    * `sequence.hooks: 'stack'`.
    */
   function register(wanted: (suite: SuiteTask) => boolean): void {
+    // Test boundaries, for attributing what a scope kept to the test that
+    // allocated it. Registered first in the suite, beforeEach runs before the
+    // suite's own beforeEach hooks and afterEach after its afterEach hooks
+    // (Vitest's default `sequence.hooks: 'stack'`). No GC: just a marker.
+    hooks.beforeEach(function heaplensBeforeEach() {
+      // eslint-disable-next-line prefer-rest-params
+      const id = testIdOf([...arguments]);
+      if (id === null || id === started) return;
+      started = id;
+      tracker.boundary('test', true);
+    });
+    hooks.afterEach(function heaplensAfterEach() {
+      // eslint-disable-next-line prefer-rest-params
+      const id = testIdOf([...arguments]);
+      if (id === null || id === ended) return;
+      ended = id;
+      tracker.boundary('after', false);
+    });
     // The callbacks declare no parameters and read `arguments` instead:
     // Vitest >= 4.1 parses a hook's parameter list to find fixtures and rejects
     // anything but a destructuring pattern in the context position.

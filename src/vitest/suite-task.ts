@@ -11,6 +11,8 @@ export interface SuiteTask {
   readonly filepath?: string;
   readonly suite?: SuiteTask;
   readonly file?: SuiteTask;
+  /** Tests and nested suites (suites and files). */
+  readonly tasks?: readonly SuiteTask[];
 }
 
 function isTask(value: unknown): value is SuiteTask {
@@ -44,4 +46,11 @@ export function suitePath(suite: SuiteTask): string {
   const names: string[] = [];
   for (let s: SuiteTask | undefined = suite; s && s.filepath === undefined; s = s.suite) names.unshift(s.name);
   return names.join(' > ');
+}
+
+/** Tests in a suite and its nested suites. */
+export function countTests(suite: SuiteTask): number {
+  let count = 0;
+  for (const task of suite.tasks ?? []) count += task.type === 'suite' ? countTests(task) : 1;
+  return count;
 }

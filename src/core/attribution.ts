@@ -1,0 +1,311 @@
+/**
+ * Where the bytes a scope kept were allocated, and during which test or hook.
+ * Pure: decodes one `HeapProfiler.getSamplingProfile` result taken at the
+ * scope's end, plus the boundaries heaplens marked while the scope ran.
+ *
+ * Sites. Every sample carries the stack that allocated it. Its site is the
+ * innermost frame in the user's code (project files outside node_modules):
+ * the function of the user's that allocated it, or that called the library,
+ * Node or runner code that did. V8's sampling profile knows functions, not
+ * call lines, so a site is a function with the position where it is defined.
+ * Memory allocated by runner code called from the user's code (`vi.fn()`,
+ * `expect` snapshot state) or by the runner on its own (per-test records) is
+ * the runner's: it is freed when the file ends.
+ *
+ * Tests. Samples are numbered in allocation order ("ordinal"), but reading
+ * the profile costs a full GC, so it is read once, at the end. To know which
+ * ordinals belong to which test, heaplens allocates a boundary marker at each
+ * test and hook boundary (see boundary-markers.ts): an array large enough
+ * that the sampler takes it with near certainty, kept alive until the end.
+ * Its sample's ordinal is the boundary; its length encodes which boundary it
+ * is, so a marker the sampler missed only merges two neighbouring segments.
+ */
+import { frameOwner, packageOf, relativeToRoot, urlToPath, type FrameContext } from './frames.js';
+
+export const MARKER_FUNCTION = 'heaplens_boundary_marker';
+/** Marker arrays have MARKER_BASE_LENGTH + (boundary number mod MARKER_RESIDUES) elements. */
+export const MARKER_BASE_LENGTH = 4096;
+export const MARKER_RESIDUES = 251;
+
+export interface ProfileCallFrame {
+  readonly functionName: string;
+  readonly scriptId?: string;
+  readonly url: string;
+  readonly lineNumber: number;
+  readonly columnNumber: number;
+}
+export interface ProfileNode {
+  readonly id: number;
+  readonly callFrame: ProfileCallFrame;
+  readonly children: readonly ProfileNode[];
+}
+export interface ProfileSample {
+  readonly size: number;
+  readonly nodeId: number;
+  readonly ordinal: number;
+}
+export interface SamplingProfile {
+  readonly head: ProfileNode;
+  readonly samples: readonly ProfileSample[];
+}
+
+export type BoundaryKind = 'beforeEach' | 'test' | 'afterEach' | 'after';
+
+/** One marked boundary: from here on, allocations belong to `kind` of test number `test`. */
+export interface Boundary {
+  /** The marker's number in this worker's sequence. */
+  readonly marker: number;
+  readonly kind: BoundaryKind;
+  /** Index of the test in the scope, in run order. */
+  readonly test: number;
+}
+
+export type Phase = 'beforeAll' | 'beforeEach' | 'test' | 'afterEach' | 'afterAll';
+
+export interface SiteRecord {
+  /** `src/cache.ts:5:3` (project-relative, 1-based), or `(runner)` / `(node internals)` for stacks with no user frame. */
+  readonly site: string;
+  /** The function at the site; `(anonymous)` when it has no name. */
+  readonly fn: string;
+  /** `runner`: allocated by the runner (on its own, or from the user's call into it); freed when the file ends. */
+  readonly owner: 'user' | 'runner';
+  /** For runner-held memory: the runner package that allocated it. */
+  readonly via: string | null;
+  /** Sampled bytes still alive at the scope's end. */
+  readonly bytes: number;
+  /** Those bytes by the test during which they were allocated (index in run order). */
+  readonly perTest: readonly number[];
+  readonly byPhase: Readonly<Record<Phase, number>>;
+  /** Where the site is in the code V8 ran (transformed), until `remapSites` has mapped it to the source. */
+  readonly generated?: { readonly scriptId: string; readonly url: string; readonly line: number; readonly column: number };
+}
+
+export interface Attribution {
+  /** Tests that ran in the scope. */
+  readonly tests: number;
+  /** Indexes of the tests whose start was observed (their marker was sampled): the points of the series. */
+  readonly observed: readonly number[];
+  /** Largest sites first; the rest are summed into `rest`. */
+  readonly sites: readonly SiteRecord[];
+  /** Sampled live bytes in sites beyond the ones listed. */
+  readonly rest: number;
+  /** All sampled live bytes attributed (user + runner), heaplens' own excluded. */
+  readonly total: number;
+  /** How many samples that is. */
+  readonly samples: number;
+}
+
+export const MAX_SITES = 20;
+
+interface NodeInfo {
+  readonly marker: boolean;
+  readonly own: boolean;
+  readonly site: string;
+  readonly generated?: SiteRecord['generated'];
+  readonly fn: string;
+  readonly owner: 'user' | 'runner';
+  readonly via: string | null;
+}
+
+interface WalkState {
+  user: ProfileCallFrame | null;
+  runnerAfterUser: string | null;
+  runnerAny: string | null;
+  own: boolean;
+}
+
+function describeNodes(head: ProfileNode, context: FrameContext): Map<number, NodeInfo> {
+  const out = new Map<number, NodeInfo>();
+  const visit = (node: ProfileNode, parent: WalkState) => {
+    const frame = node.callFrame;
+    const owner = frameOwner(frame.url, context);
+    const state: WalkState = { ...parent };
+    if (owner === 'heaplens') state.own = true;
+    if (owner === 'user') {
+      state.user = frame;
+      state.runnerAfterUser = null;
+    } else if (owner === 'runner') {
+      const pkg = packageOf(urlToPath(frame.url) ?? '') ?? 'runner';
+      if (state.user) state.runnerAfterUser ??= pkg;
+      state.runnerAny ??= pkg;
+    }
+    out.set(node.id, infoOf(frame, state, context));
+    // Recursion is safe: V8 cuts sampled stacks at 128 frames (the inspector's stack depth).
+    for (const child of node.children) visit(child, state);
+  };
+  visit(head, { user: null, runnerAfterUser: null, runnerAny: null, own: false });
+  return out;
+}
+
+function infoOf(frame: ProfileCallFrame, state: WalkState, context: FrameContext): NodeInfo {
+  const marker = frame.functionName === MARKER_FUNCTION;
+  if (state.user) {
+    const user = state.user;
+    const site = `${relativeToRoot(user.url, context.root)}:${user.lineNumber + 1}:${user.columnNumber + 1}`;
+    const fn = user.functionName || '(anonymous)';
+    const generated = user.scriptId ? { scriptId: user.scriptId, url: user.url, line: user.lineNumber, column: user.columnNumber } : undefined;
+    const base = { marker, own: state.own, site, fn, generated };
+    if (state.runnerAfterUser) return { ...base, owner: 'runner', via: state.runnerAfterUser };
+    return { ...base, owner: 'user', via: null };
+  }
+  if (state.runnerAny) return { marker, own: state.own, site: '(runner)', fn: state.runnerAny, owner: 'runner', via: state.runnerAny };
+  return { marker, own: state.own, site: '(node internals)', fn: frame.functionName || '(anonymous)', owner: 'user', via: null };
+}
+
+/** The marker number a sampled marker's size stands for, modulo MARKER_RESIDUES; null if it is not a marker array. */
+export function markerResidue(size: number): number | null {
+  const length = (size - 16) / 8;
+  const residue = length - MARKER_BASE_LENGTH;
+  return Number.isInteger(residue) && residue >= 0 && residue < MARKER_RESIDUES ? residue : null;
+}
+
+/** Bytes one marker keeps alive: its JSArray (32) and the FixedArray of its elements (16 + 8 per element). */
+export function markerBytes(marker: number): number {
+  return 32 + 16 + 8 * (MARKER_BASE_LENGTH + (marker % MARKER_RESIDUES));
+}
+
+interface Cut {
+  readonly ordinal: number;
+  readonly boundary: Boundary;
+}
+
+/**
+ * Matches sampled markers (in ordinal order) to the scope's boundaries: each
+ * takes the next boundary whose number has its residue. A marker the sampler
+ * missed is skipped over; its segment merges into the one before.
+ */
+export function decodeCuts(markers: ReadonlyArray<{ ordinal: number; residue: number }>, boundaries: readonly Boundary[]): Cut[] {
+  const cuts: Cut[] = [];
+  let next = 0;
+  for (const marker of [...markers].sort((a, b) => a.ordinal - b.ordinal)) {
+    let i = next;
+    while (i < boundaries.length && boundaries[i]!.marker % MARKER_RESIDUES !== marker.residue) i += 1;
+    if (i >= boundaries.length) continue;
+    cuts.push({ ordinal: marker.ordinal, boundary: boundaries[i]! });
+    next = i + 1;
+  }
+  return cuts;
+}
+
+function phaseOf(cut: Cut | undefined, lastTest: number): { phase: Phase; test: number | null } {
+  if (!cut) return { phase: 'beforeAll', test: null };
+  const { kind, test } = cut.boundary;
+  if (kind === 'after') return test === lastTest ? { phase: 'afterAll', test: null } : { phase: 'afterEach', test };
+  return { phase: kind, test };
+}
+
+/** The cut a sample falls after (largest cut ordinal below it), by binary search. */
+function cutBefore(cuts: readonly Cut[], ordinal: number): Cut | undefined {
+  let lo = 0;
+  let hi = cuts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cuts[mid]!.ordinal < ordinal) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo === 0 ? undefined : cuts[lo - 1];
+}
+
+const emptyPhases = (): Record<Phase, number> => ({ beforeAll: 0, beforeEach: 0, test: 0, afterEach: 0, afterAll: 0 });
+
+export interface AttributionInput {
+  readonly profile: SamplingProfile;
+  /** The scope's start mark: only samples with a higher ordinal are its own. */
+  readonly mark: number;
+  readonly boundaries: readonly Boundary[];
+  /** Tests that ran in the scope. */
+  readonly tests: number;
+}
+
+export function attribute(input: AttributionInput, context: FrameContext): Attribution {
+  const { profile, mark, boundaries, tests } = input;
+  const nodes = describeNodes(profile.head, context);
+  const markers: Array<{ ordinal: number; residue: number }> = [];
+  for (const sample of profile.samples) {
+    if (sample.ordinal <= mark || !nodes.get(sample.nodeId)?.marker) continue;
+    const residue = markerResidue(sample.size);
+    if (residue !== null) markers.push({ ordinal: sample.ordinal, residue });
+  }
+  const cuts = decodeCuts(markers, boundaries);
+  const lastTest = tests - 1;
+  const bySite = new Map<string, { info: NodeInfo; bytes: number; perTest: number[]; byPhase: Record<Phase, number> }>();
+  let total = 0;
+  let count = 0;
+  for (const sample of profile.samples) {
+    if (sample.ordinal <= mark) continue;
+    const info = nodes.get(sample.nodeId);
+    if (!info || info.own || info.marker) continue;
+    const { phase, test } = phaseOf(cutBefore(cuts, sample.ordinal), lastTest);
+    const key = `${info.owner}\0${info.site}\0${info.via ?? ''}`;
+    let entry = bySite.get(key);
+    if (!entry) {
+      entry = { info, bytes: 0, perTest: new Array<number>(tests).fill(0), byPhase: emptyPhases() };
+      bySite.set(key, entry);
+    }
+    entry.bytes += sample.size;
+    entry.byPhase[phase] += sample.size;
+    if (test !== null && test < tests) entry.perTest[test]! += sample.size;
+    total += sample.size;
+    count += 1;
+  }
+  const ranked = [...bySite.values()].sort((a, b) => b.bytes - a.bytes || a.info.site.localeCompare(b.info.site));
+  const sites: SiteRecord[] = ranked.slice(0, MAX_SITES).map(({ info, bytes, perTest, byPhase }) => ({
+    site: info.site,
+    fn: info.fn,
+    owner: info.owner,
+    via: info.via,
+    bytes,
+    perTest,
+    byPhase,
+    ...(info.generated ? { generated: info.generated } : {}),
+  }));
+  const rest = ranked.slice(MAX_SITES).reduce((sum, e) => sum + e.bytes, 0);
+  const observed = [...new Set(cuts.filter((c) => c.boundary.kind !== 'after').map((c) => c.boundary.test))].sort((a, b) => a - b);
+  return { tests, observed, sites, rest, total, samples: count };
+}
+
+/** The pseudo-site of external memory (ArrayBuffer backing stores), which the sampler does not see. */
+export const EXTERNAL_SITE = '(external memory)';
+
+/**
+ * Adds external memory as a site: its per-test series is how much external
+ * memory grew from each test's start to the next one's (unsettled readings,
+ * negative steps count as zero), scaled so that it sums to the settled
+ * growth over the scope. Nothing is added when external memory did not grow.
+ */
+export function withExternal(attribution: Attribution, atTest: readonly number[], atEnd: number, settledGrowth: number): Attribution {
+  if (settledGrowth <= 0 || atTest.length === 0) return attribution;
+  const steps = atTest.map((value, i) => Math.max(0, (atTest[i + 1] ?? atEnd) - value));
+  const sum = steps.reduce((a, b) => a + b, 0);
+  const perTest = new Array<number>(attribution.tests).fill(0);
+  const scale = sum > 0 ? settledGrowth / sum : 0;
+  steps.forEach((step, i) => {
+    if (i < perTest.length) perTest[i] = Math.round(step * scale);
+  });
+  const inTests = perTest.reduce((a, b) => a + b, 0);
+  const site: SiteRecord = {
+    site: EXTERNAL_SITE,
+    fn: 'ArrayBuffer',
+    owner: 'user',
+    via: null,
+    bytes: settledGrowth,
+    perTest,
+    byPhase: { ...emptyPhases(), test: inTests, beforeAll: Math.max(0, settledGrowth - inTests) },
+  };
+  const sites = [...attribution.sites, site].sort((a, b) => b.bytes - a.bytes);
+  return { ...attribution, sites, total: attribution.total + settledGrowth };
+}
+
+/** Maps a generated position to the user's source (`file:line:column`, 1-based), or null to keep it. */
+export type PositionMapper = (generated: NonNullable<SiteRecord['generated']>) => { path: string; line: number; column: number } | null;
+
+/** Rewrites sites to source positions where a source map says where they are; drops the generated positions. */
+export function remapSites(attribution: Attribution, map: PositionMapper, root: string): Attribution {
+  const sites = attribution.sites.map(({ generated, ...site }) => {
+    if (!generated) return site;
+    const original = map(generated);
+    if (!original) return site;
+    return { ...site, site: `${relativeToRoot(original.path, root)}:${original.line + 1}:${original.column + 1}` };
+  });
+  return { ...attribution, sites };
+}

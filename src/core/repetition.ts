@@ -1,0 +1,154 @@
+/**
+ * Verdicts from repetition. Pure.
+ *
+ * A suite repeats itself: its tests run the same code again and again. A
+ * leak is memory that keeps growing when the same code runs again, so it
+ * shows as the same allocation site keeping memory from test after test.
+ * Warm-up (compiled code, a lazily built table, a module imported in a test,
+ * decoded source maps) keeps memory from a site once; a cache at capacity
+ * keeps only its latest entries. A single before/after delta cannot tell
+ * these apart; the per-test series of each site can.
+ *
+ * Rules (tuned so that the sampling noise of ~8 KiB per sample cannot flip
+ * them; see test/repetition-classify.test.ts for recorded series):
+ * - a *growing site* is a user site that kept memory from at least half of
+ *   the tests after the first, from tests in the first third and in the last
+ *   third of the run (not only early: warm-up; not only late: bounded), and
+ *   at least SITE_FLOOR bytes in all;
+ * - a scope *leaks* when its growing sites kept at least LEAK_FLOOR bytes,
+ *   whatever the threshold;
+ * - a scope with fewer than MIN_TESTS observed tests has no trend: the
+ *   threshold decides, and the reason says so.
+ */
+import type { Attribution, SiteRecord } from './attribution.js';
+import { formatBytes } from './bytes.js';
+
+export const MIN_TESTS = 3;
+export const SITE_FLOOR = 32 * 1024;
+export const LEAK_FLOOR = 256 * 1024;
+
+export type SiteShape = 'growing' | 'recent' | 'once';
+
+export interface SiteTrend {
+  readonly site: SiteRecord;
+  readonly shape: SiteShape;
+  /** Observed tests (after the first) it kept memory from. */
+  readonly hits: number;
+}
+
+/** The per-test values of a site at the observed tests. */
+export function seriesAt(site: SiteRecord, observed: readonly number[]): number[] {
+  return observed.map((test) => site.perTest[test] ?? 0);
+}
+
+/** How a site's kept bytes are spread over the observed tests. */
+export function siteShape(site: SiteRecord, observed: readonly number[]): SiteTrend {
+  const values = seriesAt(site, observed);
+  const points = values.length;
+  const later = values.slice(1);
+  const hits = later.filter((v) => v > 0).length;
+  if (points < MIN_TESTS) return { site, shape: 'once', hits };
+  const earlyEnd = Math.max(2, Math.ceil(points / 3));
+  const lateStart = Math.min(points - 1, Math.floor((2 * points) / 3));
+  const early = values.slice(1, earlyEnd).some((v) => v > 0);
+  const late = values.slice(lateStart).some((v) => v > 0);
+  if (site.owner === 'user' && hits >= Math.max(2, Math.ceil(later.length / 2)) && early && late && site.bytes >= SITE_FLOOR) {
+    return { site, shape: 'growing', hits };
+  }
+  const first = values.findIndex((v) => v > 0);
+  if (hits >= 2 && first >= Math.floor(points / 2) && late) return { site, shape: 'recent', hits };
+  return { site, shape: 'once', hits };
+}
+
+export type RepetitionVerdict = 'leak' | 'one-time' | 'bounded' | 'ok';
+
+export interface RepetitionJudgement {
+  readonly verdict: RepetitionVerdict;
+  readonly reason: string;
+  /** Growing sites, largest first (the leak's sites). */
+  readonly growing: readonly SiteTrend[];
+  /** Bytes per test of the growing sites, or null. */
+  readonly rate: number | null;
+  /** A note on memory the runner holds until the file ends, when it is large; else null. */
+  readonly runnerNote: string | null;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+export function siteLabel(site: SiteRecord): string {
+  if (site.site.startsWith('(')) return site.site;
+  return `${site.site} (${site.fn === '(anonymous)' ? 'an anonymous function' : `${site.fn}()`})`;
+}
+
+/** What a runner package holds, in words a user can act on. */
+export function runnerHolding(site: SiteRecord): string {
+  const via = site.via ?? 'the runner';
+  if (/spy|mock/.test(via)) {
+    const where = site.site.startsWith('(') ? '' : ` created at ${site.site}`;
+    return `${via.includes('jest') ? 'jest.fn()' : 'vi.fn()'} spies${where}; ${via.includes('jest') ? 'jest.restoreAllMocks()' : 'vi.restoreAllMocks()'} frees them`;
+  }
+  return site.site.startsWith('(') ? `${via}'s own per-test records` : `${via} on behalf of ${site.site}`;
+}
+
+function runnerNote(attribution: Attribution, threshold: number): string | null {
+  const runner = attribution.sites.filter((s) => s.owner === 'runner');
+  const bytes = runner.reduce((sum, s) => sum + s.bytes, 0);
+  if (runner.length === 0 || bytes < threshold / 4) return null;
+  return `${formatBytes(bytes)} is held by the runner until the file ends (${runnerHolding(runner[0]!)}): not this suite's leak`;
+}
+
+/**
+ * Judges a measured scope from its attribution. `retained` is what the scope
+ * kept in all (heap delta or sampling), compared with the threshold only
+ * where there is no trend to go by.
+ */
+export function judgeRepetition(attribution: Attribution, retained: number, threshold: number): RepetitionJudgement {
+  const points = attribution.observed.length;
+  const note = runnerNote(attribution, threshold);
+  const kept = `kept ${formatBytes(Math.max(0, retained))}`;
+  if (points < MIN_TESTS) {
+    const few = `${plural(attribution.tests, 'test')} cannot show a trend, so the threshold (${formatBytes(threshold)}) decides`;
+    if (retained > threshold) return { verdict: 'leak', reason: `${kept}; ${few}`, growing: [], rate: null, runnerNote: note };
+    return { verdict: 'ok', reason: `${kept}; ${few}`, growing: [], rate: null, runnerNote: note };
+  }
+  const trends = attribution.sites.map((site) => siteShape(site, attribution.observed));
+  const growing = trends.filter((t) => t.shape === 'growing');
+  const growingBytes = growing.reduce((sum, t) => sum + t.site.bytes, 0);
+  if (growing.length > 0 && growingBytes >= LEAK_FLOOR) {
+    const rate = growingBytes / attribution.tests;
+    const top = growing[0]!;
+    const reason = `+${formatBytes(rate)} per test over ${plural(attribution.tests, 'test')}, allocated at ${siteLabel(top.site)}` +
+      (growing.length > 1 ? ` and ${plural(growing.length - 1, 'other site')}` : '');
+    return { verdict: 'leak', reason, growing, rate, runnerNote: note };
+  }
+  if (retained <= threshold) {
+    return { verdict: 'ok', reason: `${kept}; no allocation site kept memory from test after test`, growing: [], rate: null, runnerNote: note };
+  }
+  const bytesOf = (shape: SiteShape, owner: 'user' | 'runner') =>
+    trends.filter((t) => t.shape === shape && t.site.owner === owner).reduce((sum, t) => sum + t.site.bytes, 0);
+  const once = bytesOf('once', 'user') + bytesOf('growing', 'user');
+  const recent = bytesOf('recent', 'user');
+  const runner = attribution.sites.filter((s) => s.owner === 'runner').reduce((sum, s) => sum + s.bytes, 0);
+  if (runner > once && runner > recent && note) {
+    return { verdict: 'ok', reason: `${kept}; ${note}`, growing: [], rate: null, runnerNote: note };
+  }
+  if (recent > once) {
+    const top = trends.find((t) => t.shape === 'recent' && t.site.owner === 'user')!;
+    return {
+      verdict: 'bounded',
+      reason: `${kept}, but only from the latest tests (older ones were freed): bounded, e.g. a cache at capacity, at ${siteLabel(top.site)}`,
+      growing: [],
+      rate: null,
+      runnerNote: note,
+    };
+  }
+  const top = trends.find((t) => t.site.owner === 'user' && t.shape !== 'recent');
+  const where = top ? ` at ${siteLabel(top.site)}` : '';
+  return {
+    verdict: 'one-time',
+    reason: `${kept}, but no allocation site kept memory from test after test: one-time (warm-up, first use)${where}`,
+    growing: [],
+    rate: null,
+    runnerNote: note,
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * Maps a site from the code V8 ran (Vitest's and Jest's transformed modules)
+ * back to the user's source, with the module's inline source map. Node's own
+ * `SourceMap` (node:module) decodes it; nothing is added to the worker's
+ * module caches.
+ */
+import { readFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { urlToPath } from './frames.js';
+
+export interface GeneratedPosition {
+  readonly url: string;
+  /** 0-based, as the inspector gives them. */
+  readonly line: number;
+  readonly column: number;
+}
+
+export interface OriginalPosition {
+  /** Absolute path of the original source, `/` separators. */
+  readonly path: string;
+  /** 0-based. */
+  readonly line: number;
+  readonly column: number;
+}
+
+const DATA_URL = /^data:application\/json(?:;charset=[^;,]+)?;base64,/i;
+
+/** The source map a script's `sourceMappingURL` points at: an inline data URL or a file beside the script. */
+export function loadSourceMap(sourceMapUrl: string, scriptUrl: string): SourceMap | null {
+  try {
+    let text: string;
+    const inline = DATA_URL.exec(sourceMapUrl);
+    if (inline) text = Buffer.from(sourceMapUrl.slice(inline[0].length), 'base64').toString('utf8');
+    else if (sourceMapUrl.startsWith('data:')) return null;
+    else {
+      const base = urlToPath(scriptUrl);
+      const path = urlToPath(sourceMapUrl) ?? (base ? resolve(dirname(base), sourceMapUrl) : null);
+      if (!path) return null;
+      text = readFileSync(path, 'utf8');
+    }
+    return new SourceMap(JSON.parse(text) as never);
+  } catch {
+    return null;
+  }
+}
+
+/** The original position of a generated one, or null when the map has no entry for it. */
+export function originalPosition(map: SourceMap, at: GeneratedPosition): OriginalPosition | null {
+  const entry = map.findEntry(at.line, at.column) as { originalSource?: string; originalLine?: number; originalColumn?: number };
+  if (!entry || typeof entry.originalSource !== 'string' || typeof entry.originalLine !== 'number') return null;
+  const base = urlToPath(at.url);
+  const source = urlToPath(entry.originalSource) ?? (base ? resolve(dirname(base), entry.originalSource) : null);
+  if (!source) return null;
+  return { path: source.replace(/\\/g, '/'), line: entry.originalLine, column: entry.originalColumn ?? 0 };
+}
