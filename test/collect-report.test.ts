@@ -25,10 +25,10 @@ function input(records: ScopeRecord[], extra: Partial<CollectInput> = {}): Colle
 }
 
 describe('collectReport', () => {
-  it('writes schema version 1 and the run settings', () => {
+  it('writes schema version 2 and the run settings', () => {
     const report = collectReport(input([], { problems: ['skipped records/x.json: bad'] }));
     expect(report).toEqual({
-      schemaVersion: 1,
+      schemaVersion: 2,
       tool: { name: 'heaplens', version: '0.1.0' },
       runner: { name: 'vitest', version: '4.1.12' },
       node: 'v20.20.2',
@@ -130,19 +130,20 @@ describe('withAnalysis', () => {
   const culprit = { name: 'PriceQuote', count: 3, size: 120, retainedSize: 5 * MB, path: ['(GC roots)', 'global', 'PriceQuote'], paths: [] };
 
   it('adds the culprits to a flagged scope', () => {
-    const scope = withAnalysis(leak(), { ok: true, culprits: [culprit], newObjects: 3, userRetained: 5 * MB, internalRetained: 0 }, MB);
+    const scope = withAnalysis(leak(), { ok: true, culprits: [culprit], newObjects: 3, userRetained: 5 * MB, internalRetained: 0 });
     expect(scope.verdict).toBe('leak');
     expect(scope.culprits.map((c) => c.name)).toEqual(['PriceQuote']);
   });
 
-  it('downgrades a scope whose new objects keep only internals alive, and says why', () => {
-    const scope = withAnalysis(leak(), { ok: true, culprits: [], newObjects: 900, userRetained: 200 * 1024, internalRetained: 5 * MB }, MB);
-    expect(scope.verdict).toBe('ok');
-    expect(scope.reason).toMatch(/but its new objects keep only 200 KB alive outside engine and runner internals \(5\.0 MB there\), so it is not a leak$/);
+  it('never changes the verdict: snapshots only explain', () => {
+    const before = leak();
+    const scope = withAnalysis(before, { ok: true, culprits: [], newObjects: 900, userRetained: 200 * 1024, internalRetained: 5 * MB });
+    expect(scope.verdict).toBe('leak');
+    expect(scope.reason).toBe(before.reason);
   });
 
   it('keeps the verdict and records why the analysis failed', () => {
-    const scope = withAnalysis(leak(), { ok: false, error: 'x.heapsnapshot: truncated' }, MB);
+    const scope = withAnalysis(leak(), { ok: false, error: 'x.heapsnapshot: truncated' });
     expect(scope.verdict).toBe('leak');
     expect(scope.analysisError).toBe('x.heapsnapshot: truncated');
   });

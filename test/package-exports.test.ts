@@ -37,7 +37,7 @@ describe('the published package', () => {
       ['-e', "const h = require('heaplens'); const v = require('heaplens/vitest'); console.log(typeof h.trackHeap, typeof v.heaplens, h.REPORT_SCHEMA_VERSION)"],
       { cwd, encoding: 'utf8' },
     );
-    expect(cjs.trim()).toBe('function function 1');
+    expect(cjs.trim()).toBe('function function 2');
     const esm = execFileSync(
       process.execPath,
       ['--input-type=module', '-e', "const h = await import('heaplens'); const v = await import('heaplens/vitest'); console.log(typeof h.trackHeap, typeof v.heaplens, typeof v.default)"],

@@ -16,6 +16,11 @@ function scope(verdict: ReportScope['verdict'], file: string, suite: string, gro
     retainedMethod: 'heap-delta',
     verdict,
     reason: `${verdict} because`,
+    tests: null,
+    series: [],
+    rate: null,
+    sites: [],
+    runnerNote: null,
     culprits: [],
     analysisError: null,
     snapshots: null,
@@ -26,7 +31,7 @@ function scope(verdict: ReportScope['verdict'], file: string, suite: string, gro
 
 function report(extra: Partial<Report> = {}): Report {
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     tool: { name: 'heaplens', version: '0.1.0' },
     runner: { name: 'vitest', version: '4.1.12' },
     node: 'v20.20.2',

@@ -20,7 +20,7 @@ describe('judge', () => {
   it('flags growth above the threshold as a leak', () => {
     const j = judge(record({ before: m(10 * MB), after: m(12 * MB) }), MB);
     expect(j.verdict).toBe('leak');
-    expect(j.reason).toBe('kept +2.0 MB alive after it ended (threshold 1.0 MB)');
+    expect(j.reason).toBe('kept +2.0 MB alive after it ended (threshold 1.0 MB; no allocation sampling)');
     expect(j.heap).toEqual({ before: 10 * MB, after: 12 * MB, growth: 2 * MB });
   });
 
@@ -31,7 +31,7 @@ describe('judge', () => {
   it('is ok at exactly the threshold', () => {
     const j = judge(record({ before: m(10 * MB), after: m(11 * MB) }), MB);
     expect(j.verdict).toBe('ok');
-    expect(j.reason).toBe('kept +1.0 MB alive, within the threshold (1.0 MB)');
+    expect(j.reason).toBe('kept +1.0 MB alive, within the threshold (1.0 MB; no allocation sampling)');
   });
 
   it('is a leak one byte above the threshold', () => {
@@ -66,7 +66,7 @@ describe('judge with allocation sampling', () => {
     expect(j.verdict).toBe('leak');
     expect(j.retained).toEqual({ bytes: 2 * MB, method: 'allocation-sampling' });
     expect(j.heap?.growth).toBe(-4 * MB);
-    expect(j.reason).toBe('kept at least +2.0 MB alive (allocation sampling; other memory was freed meanwhile) after it ended (threshold 1.0 MB)');
+    expect(j.reason).toBe('kept at least +2.0 MB alive (allocation sampling; other memory was freed meanwhile) after it ended (threshold 1.0 MB; no allocation sampling)');
   });
 
   it('keeps the exact heap delta when sampling does not prove more (sampling can overstate up to ~3x)', () => {
@@ -74,7 +74,7 @@ describe('judge with allocation sampling', () => {
     const j = judge(record({ before: m(10 * MB), after: m(10 * MB + 534_423), sampled: { bytes: 1_372_447, samples: 170 } }), MB);
     expect(j.retained).toEqual({ bytes: 534_423, method: 'heap-delta' });
     expect(j.verdict).toBe('ok');
-    expect(j.reason).toBe('kept +522 KB alive, within the threshold (1.0 MB)');
+    expect(j.reason).toBe('kept +522 KB alive, within the threshold (1.0 MB; no allocation sampling)');
   });
 
   it('adds external growth, which the sampler cannot see, to the sampled side', () => {

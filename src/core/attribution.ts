@@ -23,9 +23,17 @@
 import { frameOwner, packageOf, relativeToRoot, urlToPath, type FrameContext } from './frames.js';
 
 export const MARKER_FUNCTION = 'heaplens_boundary_marker';
-/** Marker arrays have MARKER_BASE_LENGTH + (boundary number mod MARKER_RESIDUES) elements. */
+/**
+ * Marker arrays have MARKER_BASE_LENGTH + MARKER_STEP * (boundary number mod
+ * MARKER_RESIDUES) elements. The size V8 reports for the sample is 8 bytes
+ * per element plus 0 to 48 bytes, depending on how the array was allocated
+ * (its elements alone, with their 16-byte header, or folded together with
+ * the 32-byte array object; seen: all of these): a step of 8 elements (64
+ * bytes) keeps the readings of neighbouring markers apart.
+ */
 export const MARKER_BASE_LENGTH = 4096;
-export const MARKER_RESIDUES = 251;
+export const MARKER_STEP = 8;
+export const MARKER_RESIDUES = 61;
 
 export interface ProfileCallFrame {
   readonly functionName: string;
@@ -93,11 +101,32 @@ export interface Attribution {
   readonly total: number;
   /** How many samples that is. */
   readonly samples: number;
+  /**
+   * User functions with the bytes allocated while each was on the stack
+   * (inclusive: its own and its callees'), largest first. Growth is judged on
+   * these: V8 leaves inlined functions out of sampled stacks, so once a hot
+   * caller inlines a helper, the helper's allocations show up as the caller's.
+   */
+  readonly frames: readonly FrameSeries[];
 }
+
+export interface FrameSeries {
+  readonly site: string;
+  readonly fn: string;
+  readonly bytes: number;
+  readonly perTest: readonly number[];
+  /** User frames it called that also allocated (its descendants on sampled stacks). */
+  readonly callees: readonly string[];
+  readonly generated?: SiteRecord['generated'];
+}
+
+export const MAX_FRAMES = 40;
 
 export const MAX_SITES = 20;
 
 interface NodeInfo {
+  /** User frames on the stack, outermost first (`file:line:col`, with their function names). */
+  readonly chain: readonly ChainLink[];
   readonly marker: boolean;
   readonly own: boolean;
   readonly site: string;
@@ -107,7 +136,14 @@ interface NodeInfo {
   readonly via: string | null;
 }
 
+interface ChainLink {
+  readonly site: string;
+  readonly fn: string;
+  readonly generated?: SiteRecord['generated'];
+}
+
 interface WalkState {
+  chain: readonly ChainLink[];
   user: ProfileCallFrame | null;
   runnerAfterUser: string | null;
   runnerAny: string | null;
@@ -124,6 +160,9 @@ function describeNodes(head: ProfileNode, context: FrameContext): Map<number, No
     if (owner === 'user') {
       state.user = frame;
       state.runnerAfterUser = null;
+      const site = `${relativeToRoot(frame.url, context.root)}:${frame.lineNumber + 1}:${frame.columnNumber + 1}`;
+      const generated = frame.scriptId ? { scriptId: frame.scriptId, url: frame.url, line: frame.lineNumber, column: frame.columnNumber } : undefined;
+      if (!state.chain.some((c) => c.site === site)) state.chain = [...state.chain, { site, fn: frame.functionName || '(anonymous)', generated }];
     } else if (owner === 'runner') {
       const pkg = packageOf(urlToPath(frame.url) ?? '') ?? 'runner';
       if (state.user) state.runnerAfterUser ??= pkg;
@@ -133,7 +172,7 @@ function describeNodes(head: ProfileNode, context: FrameContext): Map<number, No
     // Recursion is safe: V8 cuts sampled stacks at 128 frames (the inspector's stack depth).
     for (const child of node.children) visit(child, state);
   };
-  visit(head, { user: null, runnerAfterUser: null, runnerAny: null, own: false });
+  visit(head, { chain: [], user: null, runnerAfterUser: null, runnerAny: null, own: false });
   return out;
 }
 
@@ -144,24 +183,32 @@ function infoOf(frame: ProfileCallFrame, state: WalkState, context: FrameContext
     const site = `${relativeToRoot(user.url, context.root)}:${user.lineNumber + 1}:${user.columnNumber + 1}`;
     const fn = user.functionName || '(anonymous)';
     const generated = user.scriptId ? { scriptId: user.scriptId, url: user.url, line: user.lineNumber, column: user.columnNumber } : undefined;
-    const base = { marker, own: state.own, site, fn, generated };
+    const base = { chain: state.chain, marker, own: state.own, site, fn, generated };
     if (state.runnerAfterUser) return { ...base, owner: 'runner', via: state.runnerAfterUser };
     return { ...base, owner: 'user', via: null };
   }
-  if (state.runnerAny) return { marker, own: state.own, site: '(runner)', fn: state.runnerAny, owner: 'runner', via: state.runnerAny };
-  return { marker, own: state.own, site: '(node internals)', fn: frame.functionName || '(anonymous)', owner: 'user', via: null };
+  if (state.runnerAny) return { chain: [], marker, own: state.own, site: '(runner)', fn: state.runnerAny, owner: 'runner', via: state.runnerAny };
+  return { chain: [], marker, own: state.own, site: '(node internals)', fn: frame.functionName || '(anonymous)', owner: 'user', via: null };
 }
 
 /** The marker number a sampled marker's size stands for, modulo MARKER_RESIDUES; null if it is not a marker array. */
 export function markerResidue(size: number): number | null {
-  const length = (size - 16) / 8;
-  const residue = length - MARKER_BASE_LENGTH;
+  const past = size - 8 * MARKER_BASE_LENGTH;
+  const step = 8 * MARKER_STEP;
+  const offset = ((past % step) + step) % step;
+  if (offset % 16 !== 0) return null;
+  const residue = (past - offset) / step;
   return Number.isInteger(residue) && residue >= 0 && residue < MARKER_RESIDUES ? residue : null;
+}
+
+/** Elements of marker number `marker`. */
+export function markerLength(marker: number): number {
+  return MARKER_BASE_LENGTH + MARKER_STEP * (marker % MARKER_RESIDUES);
 }
 
 /** Bytes one marker keeps alive: its JSArray (32) and the FixedArray of its elements (16 + 8 per element). */
 export function markerBytes(marker: number): number {
-  return 32 + 16 + 8 * (MARKER_BASE_LENGTH + (marker % MARKER_RESIDUES));
+  return 32 + 16 + 8 * markerLength(marker);
 }
 
 interface Cut {
@@ -222,7 +269,11 @@ export function attribute(input: AttributionInput, context: FrameContext): Attri
   const nodes = describeNodes(profile.head, context);
   const markers: Array<{ ordinal: number; residue: number }> = [];
   for (const sample of profile.samples) {
-    if (sample.ordinal <= mark || !nodes.get(sample.nodeId)?.marker) continue;
+    const info = nodes.get(sample.nodeId);
+    // A marker is heaplens' allocation of a marker's size. Its own function
+    // is not always the leaf: V8's sampled stacks leave out inlined frames,
+    // and optimized code inlines heaplens_boundary_marker into its caller.
+    if (sample.ordinal <= mark || !info || !(info.marker || info.own)) continue;
     const residue = markerResidue(sample.size);
     if (residue !== null) markers.push({ ordinal: sample.ordinal, residue });
   }
@@ -231,6 +282,7 @@ export function attribute(input: AttributionInput, context: FrameContext): Attri
   const bySite = new Map<string, { info: NodeInfo; bytes: number; perTest: number[]; byPhase: Record<Phase, number> }>();
   let total = 0;
   let count = 0;
+  const frames = new Map<string, { site: string; fn: string; generated: SiteRecord['generated']; bytes: number; perTest: number[]; callees: Set<string> }>();
   for (const sample of profile.samples) {
     if (sample.ordinal <= mark) continue;
     const info = nodes.get(sample.nodeId);
@@ -247,7 +299,23 @@ export function attribute(input: AttributionInput, context: FrameContext): Attri
     if (test !== null && test < tests) entry.perTest[test]! += sample.size;
     total += sample.size;
     count += 1;
+    if (info.owner === 'user') {
+      info.chain.forEach((link, depth) => {
+        let frame = frames.get(link.site);
+        if (!frame) {
+          frame = { site: link.site, fn: link.fn, generated: link.generated, bytes: 0, perTest: new Array<number>(tests).fill(0), callees: new Set() };
+          frames.set(link.site, frame);
+        }
+        frame.bytes += sample.size;
+        if (test !== null && test < tests) frame.perTest[test]! += sample.size;
+        for (const callee of info.chain.slice(depth + 1)) frame.callees.add(callee.site);
+      });
+    }
   }
+  const frameList: FrameSeries[] = [...frames.values()]
+    .sort((a, b) => b.bytes - a.bytes || a.site.localeCompare(b.site))
+    .slice(0, MAX_FRAMES)
+    .map((f) => ({ site: f.site, fn: f.fn, bytes: f.bytes, perTest: f.perTest, callees: [...f.callees], ...(f.generated ? { generated: f.generated } : {}) }));
   const ranked = [...bySite.values()].sort((a, b) => b.bytes - a.bytes || a.info.site.localeCompare(b.info.site));
   const sites: SiteRecord[] = ranked.slice(0, MAX_SITES).map(({ info, bytes, perTest, byPhase }) => ({
     site: info.site,
@@ -261,7 +329,7 @@ export function attribute(input: AttributionInput, context: FrameContext): Attri
   }));
   const rest = ranked.slice(MAX_SITES).reduce((sum, e) => sum + e.bytes, 0);
   const observed = [...new Set(cuts.filter((c) => c.boundary.kind !== 'after').map((c) => c.boundary.test))].sort((a, b) => a - b);
-  return { tests, observed, sites, rest, total, samples: count };
+  return { tests, observed, sites, rest, total, samples: count, frames: frameList };
 }
 
 /** The pseudo-site of external memory (ArrayBuffer backing stores), which the sampler does not see. */
@@ -299,13 +367,19 @@ export function withExternal(attribution: Attribution, atTest: readonly number[]
 /** Maps a generated position to the user's source (`file:line:column`, 1-based), or null to keep it. */
 export type PositionMapper = (generated: NonNullable<SiteRecord['generated']>) => { path: string; line: number; column: number } | null;
 
-/** Rewrites sites to source positions where a source map says where they are; drops the generated positions. */
+/** Rewrites sites and frames to source positions where a source map says where they are; drops the generated positions. */
 export function remapSites(attribution: Attribution, map: PositionMapper, root: string): Attribution {
-  const sites = attribution.sites.map(({ generated, ...site }) => {
-    if (!generated) return site;
+  const renamed = new Map<string, string>();
+  const rename = <T extends { site: string; generated?: SiteRecord['generated'] }>(item: T): Omit<T, 'generated'> => {
+    const { generated, ...rest } = item;
+    if (!generated) return rest;
     const original = map(generated);
-    if (!original) return site;
-    return { ...site, site: `${relativeToRoot(original.path, root)}:${original.line + 1}:${original.column + 1}` };
-  });
-  return { ...attribution, sites };
+    if (!original) return rest;
+    const site = `${relativeToRoot(original.path, root)}:${original.line + 1}:${original.column + 1}`;
+    renamed.set(item.site, site);
+    return { ...rest, site };
+  };
+  const sites = attribution.sites.map(rename);
+  const frames = attribution.frames.map(rename).map((f) => ({ ...f, callees: f.callees.map((c) => renamed.get(c) ?? c) }));
+  return { ...attribution, sites, frames };
 }

@@ -20,7 +20,7 @@
  * - a scope with fewer than MIN_TESTS observed tests has no trend: the
  *   threshold decides, and the reason says so.
  */
-import type { Attribution, SiteRecord } from './attribution.js';
+import type { Attribution, FrameSeries, SiteRecord } from './attribution.js';
 import { formatBytes } from './bytes.js';
 
 export const MIN_TESTS = 3;
@@ -29,20 +29,23 @@ export const LEAK_FLOOR = 256 * 1024;
 
 export type SiteShape = 'growing' | 'recent' | 'once';
 
-export interface SiteTrend {
-  readonly site: SiteRecord;
+/** What the shape of a series is judged on: a site, or a user frame (owner user). */
+export type Series = Pick<SiteRecord, 'bytes' | 'perTest'> & { readonly owner?: 'user' | 'runner' };
+
+export interface SiteTrend<S extends Series = SiteRecord> {
+  readonly site: S;
   readonly shape: SiteShape;
   /** Observed tests (after the first) it kept memory from. */
   readonly hits: number;
 }
 
 /** The per-test values of a site at the observed tests. */
-export function seriesAt(site: SiteRecord, observed: readonly number[]): number[] {
+export function seriesAt(site: Series, observed: readonly number[]): number[] {
   return observed.map((test) => site.perTest[test] ?? 0);
 }
 
 /** How a site's kept bytes are spread over the observed tests. */
-export function siteShape(site: SiteRecord, observed: readonly number[]): SiteTrend {
+export function siteShape<S extends Series>(site: S, observed: readonly number[]): SiteTrend<S> {
   const values = seriesAt(site, observed);
   const points = values.length;
   const later = values.slice(1);
@@ -52,7 +55,8 @@ export function siteShape(site: SiteRecord, observed: readonly number[]): SiteTr
   const lateStart = Math.min(points - 1, Math.floor((2 * points) / 3));
   const early = values.slice(1, earlyEnd).some((v) => v > 0);
   const late = values.slice(lateStart).some((v) => v > 0);
-  if (site.owner === 'user' && hits >= Math.max(2, Math.ceil(later.length / 2)) && early && late && site.bytes >= SITE_FLOOR) {
+  const grown = later.reduce((a, b) => a + b, 0);
+  if ((site.owner ?? 'user') === 'user' && hits >= Math.max(2, Math.ceil(later.length / 2)) && early && late && grown >= SITE_FLOOR) {
     return { site, shape: 'growing', hits };
   }
   const first = values.findIndex((v) => v > 0);
@@ -65,8 +69,8 @@ export type RepetitionVerdict = 'leak' | 'one-time' | 'bounded' | 'ok';
 export interface RepetitionJudgement {
   readonly verdict: RepetitionVerdict;
   readonly reason: string;
-  /** Growing sites, largest first (the leak's sites). */
-  readonly growing: readonly SiteTrend[];
+  /** The most specific growing user functions, largest first (the leak's sites). */
+  readonly growing: readonly SiteTrend<FrameSeries>[];
   /** Bytes per test of the growing sites, or null. */
   readonly rate: number | null;
   /** A note on memory the runner holds until the file ends, when it is large; else null. */
@@ -75,7 +79,7 @@ export interface RepetitionJudgement {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-export function siteLabel(site: SiteRecord): string {
+export function siteLabel(site: Pick<SiteRecord, 'site' | 'fn'>): string {
   if (site.site.startsWith('(')) return site.site;
   return `${site.site} (${site.fn === '(anonymous)' ? 'an anonymous function' : `${site.fn}()`})`;
 }
@@ -98,6 +102,18 @@ function runnerNote(attribution: Attribution, threshold: number): string | null 
 }
 
 /**
+ * The user functions that kept memory from test after test, judged on their
+ * inclusive series (see Attribution.frames), keeping only the most specific:
+ * a growing function none of whose growing callees explains it better. A
+ * sample's stack is one path, so these never share bytes.
+ */
+export function mostSpecificGrowing(attribution: Attribution): SiteTrend<FrameSeries>[] {
+  const growing = attribution.frames.map((f) => siteShape(f, attribution.observed)).filter((t) => t.shape === 'growing');
+  const names = new Set(growing.map((t) => t.site.site));
+  return growing.filter((t) => !t.site.callees.some((c) => names.has(c)));
+}
+
+/**
  * Judges a measured scope from its attribution. `retained` is what the scope
  * kept in all (heap delta or sampling), compared with the threshold only
  * where there is no trend to go by.
@@ -112,7 +128,7 @@ export function judgeRepetition(attribution: Attribution, retained: number, thre
     return { verdict: 'ok', reason: `${kept}; ${few}`, growing: [], rate: null, runnerNote: note };
   }
   const trends = attribution.sites.map((site) => siteShape(site, attribution.observed));
-  const growing = trends.filter((t) => t.shape === 'growing');
+  const growing = mostSpecificGrowing(attribution);
   const growingBytes = growing.reduce((sum, t) => sum + t.site.bytes, 0);
   if (growing.length > 0 && growingBytes >= LEAK_FLOOR) {
     const rate = growingBytes / attribution.tests;

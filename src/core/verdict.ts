@@ -2,6 +2,7 @@ import { formatBytes, formatDelta } from './bytes.js';
 import { retainedTotal } from './measure.js';
 import type { ScopeRecord } from './record.js';
 import { judgeRepetition, type SiteTrend } from './repetition.js';
+import type { FrameSeries } from './attribution.js';
 
 export interface HeapFigures {
   readonly before: number;
@@ -29,7 +30,7 @@ export type Judgement =
       readonly heap: HeapFigures;
       readonly retained: Retained;
       /** The sites that kept memory from test after test (leaks only). */
-      readonly growing: readonly SiteTrend[];
+      readonly growing: readonly SiteTrend<FrameSeries>[];
       readonly rate: number | null;
       readonly runnerNote: string | null;
     }

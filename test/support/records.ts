@@ -12,7 +12,7 @@ export function measurement(usedHeap: number, external = 0, detachedContexts = 0
 export function scopeRecord(overrides: Partial<ScopeRecord> = {}): ScopeRecord {
   return {
     kind: 'heaplens-scope',
-    version: 1,
+    version: 2,
     runner: { name: 'vitest', version: '4.1.12' },
     file: 'test/a.test.ts',
     suite: 'A',
@@ -22,6 +22,8 @@ export function scopeRecord(overrides: Partial<ScopeRecord> = {}): ScopeRecord {
     before: measurement(10 * MB),
     after: measurement(10 * MB),
     sampled: null,
+    attribution: null,
+    markerBytes: 0,
     snapshots: { status: 'off' },
     error: null,
     startedAt: 0,

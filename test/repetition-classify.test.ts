@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import type { Attribution, SiteRecord } from '../src/core/attribution.js';
+import { judgeRepetition, LEAK_FLOOR, siteShape } from '../src/core/repetition.js';
+
+const KB = 1024;
+const MB = 1024 * KB;
+const phases = { beforeAll: 0, beforeEach: 0, test: 0, afterEach: 0, afterAll: 0 };
+
+function site(perTest: number[], extra: Partial<SiteRecord> = {}): SiteRecord {
+  const bytes = perTest.reduce((a, b) => a + b, 0);
+  return { site: 'src/a.ts:3:1', fn: 'remember', owner: 'user', via: null, bytes, perTest, byPhase: { ...phases, test: bytes }, ...extra };
+}
+
+function attribution(sites: SiteRecord[], tests = sites[0]?.perTest.length ?? 0): Attribution {
+  const total = sites.reduce((a, s) => a + s.bytes, 0);
+  // Each site as its own user function, called from nowhere else (what inlining-free stacks give).
+  const frames = sites.filter((s) => s.owner === 'user').map((s) => ({ site: s.site, fn: s.fn, bytes: s.bytes, perTest: s.perTest, callees: [] }));
+  return { tests, observed: Array.from({ length: tests }, (_, i) => i), sites, rest: 0, total, samples: 0, frames };
+}
+
+/** Sampled series: each sample stands for ~8 KiB, so a 45 KB-per-test leak shows as 3 to 8 samples a test. */
+const SAMPLED_LISTENER_LEAK = [6, 5, 7, 4, 6, 8, 5, 3, 6, 7, 5, 6, 4, 5, 7, 6, 5, 6, 4, 7].map((n) => n * 8 * KB);
+
+describe('siteShape', () => {
+  it('calls a site that keeps memory from test after test growing', () => {
+    expect(siteShape(site(SAMPLED_LISTENER_LEAK), [...SAMPLED_LISTENER_LEAK.keys()]).shape).toBe('growing');
+  });
+
+  it('calls memory kept from the first test only once', () => {
+    const once = [4 * MB, ...new Array(19).fill(0)];
+    expect(siteShape(site(once), [...once.keys()]).shape).toBe('once');
+  });
+
+  it('calls memory kept only from the latest tests recent', () => {
+    const recent = [...new Array(14).fill(0), 300 * KB, 310 * KB, 290 * KB, 300 * KB, 305 * KB, 300 * KB];
+    expect(siteShape(site(recent), [...recent.keys()]).shape).toBe('recent');
+  });
+
+  it('never calls runner-held memory growing', () => {
+    expect(siteShape(site(SAMPLED_LISTENER_LEAK, { owner: 'runner', via: '@vitest/spy' }), [...SAMPLED_LISTENER_LEAK.keys()]).shape).not.toBe('growing');
+  });
+
+  it('does not call a few stray samples growing', () => {
+    const stray = new Array(20).fill(0);
+    stray[3] = 8 * KB;
+    stray[17] = 8 * KB;
+    expect(siteShape(site(stray), [...stray.keys()]).shape).not.toBe('growing');
+  });
+});
+
+describe('judgeRepetition', () => {
+  it('flags a steady leak under the threshold, with its rate and site', () => {
+    const j = judgeRepetition(attribution([site(SAMPLED_LISTENER_LEAK, { site: 'src/tracing.js:8:3', fn: 'traceRequest' })]), 900 * KB, MB);
+    expect(j.verdict).toBe('leak');
+    expect(j.reason).toMatch(/^\+[\d.]+ KB per test over 20 tests, allocated at src\/tracing\.js:8:3 \(traceRequest\(\)\)$/);
+  });
+
+  it('flags a growing site next to a larger one-time structure', () => {
+    const init = site([4.5 * MB, ...new Array(19).fill(0)], { site: 'src/schema.ts:2:1', fn: 'loadSchema' });
+    const leak = site(new Array(20).fill(136 * KB), { site: 'src/sessions.ts:4:1', fn: 'openSession' });
+    const j = judgeRepetition(attribution([init, leak]), 7.2 * MB, MB);
+    expect(j.verdict).toBe('leak');
+    expect(j.growing.map((t) => t.site.fn)).toEqual(['openSession']);
+  });
+
+  it('calls warm-up over the threshold one-time, naming its site', () => {
+    const j = judgeRepetition(attribution([site([4.5 * MB, ...new Array(19).fill(0)], { fn: 'buildTable' })]), 4.6 * MB, MB);
+    expect(j.verdict).toBe('one-time');
+    expect(j.reason).toContain('buildTable()');
+  });
+
+  it('calls a cache at capacity bounded', () => {
+    const recent = [...new Array(14).fill(0), ...new Array(6).fill(330 * KB)];
+    expect(judgeRepetition(attribution([site(recent)]), 2 * MB, MB).verdict).toBe('bounded');
+  });
+
+  it('does not fail a run for memory the runner holds, and says where it comes from', () => {
+    const spies = site(new Array(20).fill(100 * KB), { owner: 'runner', via: '@vitest/spy', site: 'test/_setup.ts:12:1', fn: '(anonymous)' });
+    const j = judgeRepetition(attribution([spies]), 2 * MB, MB);
+    expect(j.verdict).toBe('ok');
+    expect(j.reason).toContain('vi.fn() spies created at test/_setup.ts:12:1; vi.restoreAllMocks() frees them');
+  });
+
+  it('lets the threshold decide with fewer than 3 tests, and says so', () => {
+    const two = attribution([site([3 * MB, 0])]);
+    expect(judgeRepetition(two, 3 * MB, MB)).toMatchObject({ verdict: 'leak', reason: 'kept 3.0 MB; 2 tests cannot show a trend, so the threshold (1.0 MB) decides' });
+    expect(judgeRepetition(two, 0.5 * MB, MB).verdict).toBe('ok');
+  });
+
+  it('needs LEAK_FLOOR bytes at growing sites', () => {
+    const small = new Array(20).fill(Math.floor(LEAK_FLOOR / 40));
+    expect(judgeRepetition(attribution([site(small)]), LEAK_FLOOR / 2, MB).verdict).toBe('ok');
+  });
+});
+
+describe('growth through inlining', () => {
+  it('finds the leak when a hot caller inlined the helper halfway (the helper stops appearing on stacks)', () => {
+    const early = [40, 40, 40, 40, 40, 40, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0].map((n) => n * KB);
+    const late = early.map((v) => (v > 0 ? 0 : 40 * KB));
+    const helper = { site: 'src/logger.ts:4:1', fn: 'logLine', bytes: 240 * KB, perTest: early, callees: [] };
+    const caller = { site: 'test/log.test.ts:8:3', fn: '(anonymous)', bytes: 800 * KB, perTest: early.map((v, i) => v + late[i]!), callees: ['src/logger.ts:4:1'] };
+    const a: Attribution = { tests: 20, observed: [...early.keys()], sites: [], rest: 0, total: 800 * KB, samples: 0, frames: [caller, helper] };
+    const j = judgeRepetition(a, 800 * KB, MB);
+    expect(j.verdict).toBe('leak');
+    expect(j.growing.map((t) => t.site.site)).toEqual(['test/log.test.ts:8:3']);
+  });
+
+  it('names the most specific growing function, not its callers', () => {
+    const steady = new Array(20).fill(40 * KB);
+    const helper = { site: 'src/tracing.ts:8:1', fn: 'traceRequest', bytes: 800 * KB, perTest: steady, callees: [] };
+    const caller = { site: 'test/t.test.ts:5:3', fn: '(anonymous)', bytes: 800 * KB, perTest: steady, callees: ['src/tracing.ts:8:1'] };
+    const a: Attribution = { tests: 20, observed: [...steady.keys()], sites: [], rest: 0, total: 800 * KB, samples: 0, frames: [caller, helper] };
+    expect(judgeRepetition(a, 800 * KB, MB).growing.map((t) => t.site.fn)).toEqual(['traceRequest']);
+  });
+});

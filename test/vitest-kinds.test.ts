@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { kindProblems } from './support/kinds.js';
+import { copyFixture, output, readReport, runVitest, type EnvName } from './support/projects.js';
+
+const RUNS: Array<[EnvName, string[]]> = [
+  ['vitest-4', []],
+  ['vitest-4', ['--pool=threads']],
+  ['vitest-4', ['--pool=vmThreads']],
+  ['vitest-3', []],
+  ['vitest-4.0', []],
+];
+
+describe('verdicts from repetition (fixtures/vitest-kinds)', () => {
+  it.each(RUNS)('%s %j: leaks, warm-up, a bounded cache and a clean suite, each with its site', async (env, args) => {
+    const dir = copyFixture(env, 'vitest-kinds');
+    const result = await runVitest(env, dir, args);
+    expect(result.code, output(result)).toBe(0);
+    const report = readReport(dir);
+    expect(kindProblems(report, 'ts'), output(result)).toEqual([]);
+    expect(result.stdout).toMatch(/HEAPLENS\s+8 tracked scopes: 5 leaked, 1 one-time, 1 bounded, 1 ok/);
+    expect(result.stdout).toMatch(/↳ \+[\d.]+ KB per test over 20 tests, allocated at src\/tracing\.ts:8:\d+ .*per test [▁▂▃▄▅▆▇█]{18,20}/);
+  });
+
+  // Vitest 5 (Node 22): the debugger does not report its modules' source maps yet, so sites keep the
+  // positions of the transformed code; the verdicts are the same.
+  it('vitest-5: the same verdicts (sites not yet mapped to the TypeScript source)', async () => {
+    const dir = copyFixture('vitest-5', 'vitest-kinds');
+    const result = await runVitest('vitest-5', dir, []);
+    expect(result.code, output(result)).toBe(0);
+    const wrongVerdicts = kindProblems(readReport(dir), 'ts').filter((problem) => !problem.includes('reason does not name'));
+    expect(wrongVerdicts, output(result)).toEqual([]);
+  });
+
+  it('gives the same verdicts with snapshots on', async () => {
+    const dir = copyFixture('vitest-4', 'vitest-kinds');
+    const result = await runVitest('vitest-4', dir, [], { cli: ['--heap-snapshots'] });
+    expect(result.code, output(result)).toBe(0);
+    expect(kindProblems(readReport(dir), 'ts'), output(result)).toEqual([]);
+  });
+});
