@@ -1,5 +1,5 @@
 /**
- * Checks a report.json value against schema version 1, field by field, and
+ * Checks a report.json value against schema version 2, field by field, and
  * returns every violation (an empty list means it conforms).
  */
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
@@ -17,7 +17,7 @@ function figures(v: unknown, where: string, problems: string[]): void {
 export function reportProblems(value: unknown): string[] {
   const problems: string[] = [];
   const r = value as Record<string, any>;
-  if (r.schemaVersion !== 1) problems.push('schemaVersion is not 1');
+  if (r.schemaVersion !== 2) problems.push('schemaVersion is not 2');
   if (r.tool?.name !== 'heaplens' || typeof r.tool?.version !== 'string') problems.push('tool is not {name: heaplens, version}');
   if (!['vitest', 'jest'].includes(r.runner?.name) || typeof r.runner?.version !== 'string') problems.push('runner is not {name, version}');
   if (typeof r.node !== 'string' || !r.node.startsWith('v')) problems.push('node is not a version');
@@ -45,7 +45,20 @@ export function reportProblems(value: unknown): string[] {
     if (!isInt(s.worker?.threadId) || !isInt(s.worker?.pid) || !(s.worker?.workerId === null || typeof s.worker?.workerId === 'string')) {
       problems.push(`${at}.worker is not {threadId, pid, workerId}`);
     }
-    if (!['leak', 'ok', 'inconclusive'].includes(s.verdict)) problems.push(`${at}.verdict is ${s.verdict}`);
+    if (!['leak', 'one-time', 'bounded', 'ok', 'inconclusive'].includes(s.verdict)) problems.push(`${at}.verdict is ${s.verdict}`);
+    if (!(s.tests === null || isInt(s.tests))) problems.push(`${at}.tests is neither null nor an integer`);
+    if (!Array.isArray(s.series) || s.series.some((v: unknown) => typeof v !== 'number')) problems.push(`${at}.series is not a number array`);
+    if (!(s.rate === null || typeof s.rate === 'number')) problems.push(`${at}.rate`);
+    if (!(s.runnerNote === null || typeof s.runnerNote === 'string')) problems.push(`${at}.runnerNote`);
+    if (!Array.isArray(s.sites)) problems.push(`${at}.sites is not an array`);
+    (s.sites ?? []).forEach((site: Record<string, any>, j: number) => {
+      if (typeof site.site !== 'string' || !['user', 'runner'].includes(site.owner) || !['growing', 'recent', 'once'].includes(site.shape) || !isInt(site.tests)) {
+        problems.push(`${at}.sites[${j}] is not {site, fn, owner, via, bytes, shape, tests, byPhase}`);
+      }
+      if (site.owner === 'user' && typeof site.site === 'string' && (site.site.startsWith('/') || site.site.includes('node_modules'))) {
+        problems.push(`${at}.sites[${j}].site is not a project file: ${site.site}`);
+      }
+    });
     if (typeof s.reason !== 'string' || s.reason === '') problems.push(`${at}.reason is empty`);
     if (!Array.isArray(s.culprits)) problems.push(`${at}.culprits is not an array`);
     (s.culprits ?? []).forEach((c: Record<string, any>, j: number) => {
