@@ -3,7 +3,7 @@ import { parseRecord } from '../src/core/record.js';
 
 const valid = {
   kind: 'heaplens-scope',
-  version: 1,
+  version: 2,
   runner: { name: 'vitest', version: '4.1.12' },
   file: 'test/a.test.ts',
   suite: 'A',
@@ -32,7 +32,7 @@ describe('parseRecord', () => {
   });
 
   it('rejects other versions', () => {
-    expect(parseRecord(JSON.stringify({ ...valid, version: 2 }))).toEqual({ invalid: 'record version 2 is not supported' });
+    expect(parseRecord(JSON.stringify({ ...valid, version: 1 }))).toEqual({ invalid: 'record version 1 is not supported' });
     const { version: _v, ...noVersion } = valid;
     expect(parseRecord(JSON.stringify(noVersion))).toEqual({ invalid: 'record version undefined is not supported' });
   });

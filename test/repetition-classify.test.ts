@@ -36,6 +36,12 @@ describe('siteShape', () => {
     expect(siteShape(site(recent), [...recent.keys()]).shape).toBe('recent');
   });
 
+  it('calls a cache at capacity recent despite a stray sample from an early test', () => {
+    const recent = [...new Array(14).fill(0), ...new Array(6).fill(330 * KB)];
+    recent[2] = 8 * KB;
+    expect(siteShape(site(recent), [...recent.keys()]).shape).toBe('recent');
+  });
+
   it('never calls runner-held memory growing', () => {
     expect(siteShape(site(SAMPLED_LISTENER_LEAK, { owner: 'runner', via: '@vitest/spy' }), [...SAMPLED_LISTENER_LEAK.keys()]).shape).not.toBe('growing');
   });

@@ -26,6 +26,8 @@ import { formatBytes } from './bytes.js';
 export const MIN_TESTS = 3;
 export const SITE_FLOOR = 32 * 1024;
 export const LEAK_FLOOR = 256 * 1024;
+/** Share of a site's kept bytes that must come from the second half of the tests for it to be `recent`. */
+export const RECENT_SHARE = 0.9;
 
 export type SiteShape = 'growing' | 'recent' | 'once';
 
@@ -59,8 +61,13 @@ export function siteShape<S extends Series>(site: S, observed: readonly number[]
   if ((site.owner ?? 'user') === 'user' && hits >= Math.max(2, Math.ceil(later.length / 2)) && early && late && grown >= SITE_FLOOR) {
     return { site, shape: 'growing', hits };
   }
-  const first = values.findIndex((v) => v > 0);
-  if (hits >= 2 && first >= Math.floor(points / 2) && late) return { site, shape: 'recent', hits };
+  // Recent: nearly all of it from the second half of the tests, from more than one of them. A stray
+  // sample in an early test (one object of an older entry still referenced) must not hide the shape.
+  const half = Math.floor(points / 2);
+  const total = values.reduce((a, b) => a + b, 0);
+  const recent = values.slice(half);
+  const recentBytes = recent.reduce((a, b) => a + b, 0);
+  if (late && recent.filter((v) => v > 0).length >= 2 && recentBytes >= RECENT_SHARE * total) return { site, shape: 'recent', hits };
   return { site, shape: 'once', hits };
 }
 
