@@ -1,20 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { createAllocationSampler, liveBytesSince } from '../src/core/allocation-sampler.js';
+import { createAllocationSampler, type AllocationSampler } from '../src/core/allocation-sampler.js';
+import { attribute } from '../src/core/attribution.js';
 import { getGc, settleGc } from '../src/core/gc.js';
 import { getHeapStatistics } from 'node:v8';
+import { ROOT } from './support/projects.js';
 
-describe('liveBytesSince', () => {
-  it('sums the sizes of samples newer than the mark', () => {
-    const samples = [
-      { size: 100, ordinal: 1 },
-      { size: 200, ordinal: 5 },
-      { size: 300, ordinal: 9 },
-    ];
-    expect(liveBytesSince(samples, 4)).toEqual({ bytes: 500, samples: 2 });
-    expect(liveBytesSince(samples, -1)).toEqual({ bytes: 600, samples: 3 });
-    expect(liveBytesSince(samples, 9)).toEqual({ bytes: 0, samples: 0 });
-  });
-});
+/** Sampled live bytes newer than `mark`, as a scope's end reads them (this test file is the user's code). */
+async function liveSince(sampler: AllocationSampler, mark: number): Promise<{ bytes: number }> {
+  const attribution = attribute({ profile: await sampler.profile(), mark, boundaries: [], tests: 0 }, { root: ROOT, ownDir: `${ROOT}/dist` });
+  return { bytes: attribution.total };
+}
 
 describe('createAllocationSampler (real V8 profiler)', () => {
   const gc = getGc();
@@ -32,7 +27,7 @@ describe('createAllocationSampler (real V8 profiler)', () => {
     let dropped: object[] | null = Array.from({ length: 200_000 }, (_, i) => ({ t: i }));
     dropped = null;
     await settle();
-    const live = await sampler.liveSince(mark!);
+    const live = await liveSince(sampler, mark!);
     await sampler.release();
 
     // Measure what `kept` really holds by freeing it.
@@ -54,9 +49,9 @@ describe('createAllocationSampler (real V8 profiler)', () => {
     const inner = await sampler.mark();
     const second = Array.from({ length: 10_000 }, (_, i) => ({ a: i, b: `second ${i}` }));
     await settle();
-    const innerLive = await sampler.liveSince(inner!);
+    const innerLive = await liveSince(sampler, inner!);
     await sampler.release();
-    const outerLive = await sampler.liveSince(outer!);
+    const outerLive = await liveSince(sampler, outer!);
     await sampler.release();
     expect(first.length + second.length).toBe(50_000);
     expect(outerLive.bytes).toBeGreaterThan(innerLive.bytes * 2.5);

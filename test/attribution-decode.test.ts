@@ -48,6 +48,12 @@ describe('markers', () => {
     expect(markerBytes(3)).toBe(32 + markerSize(3));
   });
 
+  it('ignore an allocation of heaplens that only has the size of a later marker', () => {
+    const boundaries: Boundary[] = [0, 1, 2, 3, 4, 5, 6].map((marker) => ({ marker, kind: 'test', test: marker }));
+    const cuts = decodeCuts([{ ordinal: 5, residue: 6 }, { ordinal: 10, residue: 0 }, { ordinal: 20, residue: 1 }], boundaries);
+    expect(cuts.map((c) => [c.ordinal, c.boundary.test])).toEqual([[10, 0], [20, 1]]);
+  });
+
   it('skip a boundary whose marker was not sampled, merging its segment into the one before', () => {
     const boundaries: Boundary[] = [0, 1, 2, 3].map((marker) => ({ marker, kind: 'test', test: marker }));
     const cuts = decodeCuts([{ ordinal: 30, residue: 3 }, { ordinal: 10, residue: 0 }, { ordinal: 20, residue: 2 }], boundaries);
@@ -86,6 +92,17 @@ describe('attribute', () => {
     expect(a.sites.find((s) => s.owner === 'runner' && s.site === 'test/a.test.ts:10:1')).toMatchObject({ via: '@vitest/spy', perTest: [4000, 0] });
     expect(a.sites.find((s) => s.site === '(runner)')).toMatchObject({ via: '@vitest/runner', perTest: [0, 500] });
     expect(a.sites.some((s) => s.fn === MARKER_FUNCTION)).toBe(false);
+  });
+
+  it('counts what tests allocate under a heaplens hook (aroundAll runs the suite) as theirs', () => {
+    const leak = frame('remember', '/app/src/cache.ts', 4);
+    const testFn = frame('', '/app/test/a.test.ts', 9, [leak]);
+    const runner = frame('runSuite', '/app/node_modules/@vitest/runner/dist/index.js', 0, [testFn]);
+    const around = frame('heaplensAroundAll', '/app/node_modules/heaplens/dist/vitest/setup.js', 0, [runner]);
+    const head = frame('(root)', '', 0, [around]);
+    const a = attribute({ profile: { head, samples: [{ nodeId: leak.id, ordinal: 3, size: 100 }] }, mark: 0, boundaries: [], tests: 0 }, ctx);
+    expect(a.total).toBe(100);
+    expect(a.sites[0]).toMatchObject({ fn: 'remember', owner: 'user' });
   });
 
   it('remaps generated positions through a source map and drops them from the record', () => {

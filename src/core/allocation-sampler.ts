@@ -23,8 +23,6 @@ export interface AllocationSampler {
    * null when sampling is unavailable (callers then use heap deltas).
    */
   mark(): Promise<number | null>;
-  /** Estimated bytes of sampled objects newer than `mark` that are still alive. */
-  liveSince(mark: number): Promise<SampledBytes>;
   /**
    * The whole sampling profile: the allocation call tree and the live samples.
    * Reading it costs a full GC (the inspector forces one before every read),
@@ -51,19 +49,6 @@ export const SAMPLING_INTERVAL = 8 * 1024;
 interface Sample {
   readonly size: number;
   readonly ordinal: number;
-}
-
-/** The samples part of a `HeapProfiler.getSamplingProfile` result. */
-export function liveBytesSince(samples: readonly Sample[], mark: number): SampledBytes {
-  let bytes = 0;
-  let count = 0;
-  for (const sample of samples) {
-    if (sample.ordinal > mark) {
-      bytes += sample.size;
-      count += 1;
-    }
-  }
-  return { bytes, samples: count };
 }
 
 function maxOrdinal(samples: readonly Sample[]): number {
@@ -124,10 +109,6 @@ export function createAllocationSampler(): AllocationSampler {
       } catch {
         return null;
       }
-    },
-    async liveSince(mark) {
-      if (!current) throw new Error('heaplens: liveSince() without an open sampling scope');
-      return liveBytesSince(await samples(current.post), mark);
     },
     async sourceMapUrls(scriptIds) {
       const found = new Map<string, string>();

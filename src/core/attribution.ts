@@ -124,8 +124,16 @@ export const MAX_FRAMES = 40;
 
 export const MAX_SITES = 20;
 
+/** A user function on a sampled stack. */
+interface ChainLink {
+  /** `file:line:col`, 1-based, in the code V8 ran. */
+  readonly site: string;
+  readonly fn: string;
+  readonly generated?: SiteRecord['generated'];
+}
+
 interface NodeInfo {
-  /** User frames on the stack, outermost first (`file:line:col`, with their function names). */
+  /** User frames on the stack, outermost first, each function once. */
   readonly chain: readonly ChainLink[];
   readonly marker: boolean;
   readonly own: boolean;
@@ -136,15 +144,16 @@ interface NodeInfo {
   readonly via: string | null;
 }
 
-interface ChainLink {
-  readonly site: string;
-  readonly fn: string;
-  readonly generated?: SiteRecord['generated'];
+function linkOf(frame: ProfileCallFrame, root: string): ChainLink {
+  const site = `${relativeToRoot(frame.url, root)}:${frame.lineNumber + 1}:${frame.columnNumber + 1}`;
+  const generated = frame.scriptId ? { scriptId: frame.scriptId, url: frame.url, line: frame.lineNumber, column: frame.columnNumber } : undefined;
+  return { site, fn: frame.functionName || '(anonymous)', generated };
 }
 
 interface WalkState {
   chain: readonly ChainLink[];
-  user: ProfileCallFrame | null;
+  /** The innermost user frame so far. */
+  user: ChainLink | null;
   runnerAfterUser: string | null;
   runnerAny: string | null;
   own: boolean;
@@ -156,19 +165,21 @@ function describeNodes(head: ProfileNode, context: FrameContext): Map<number, No
     const frame = node.callFrame;
     const owner = frameOwner(frame.url, context);
     const state: WalkState = { ...parent };
+    // heaplens' own allocations are those made in its code, not in code it calls: a suite runs inside
+    // heaplens' aroundAll hook (Vitest >= 4.1), so its tests' stacks start with heaplens frames.
     if (owner === 'heaplens') state.own = true;
+    else if (owner === 'user' || owner === 'runner') state.own = false;
     if (owner === 'user') {
-      state.user = frame;
+      const link = linkOf(frame, context.root);
+      state.user = link;
       state.runnerAfterUser = null;
-      const site = `${relativeToRoot(frame.url, context.root)}:${frame.lineNumber + 1}:${frame.columnNumber + 1}`;
-      const generated = frame.scriptId ? { scriptId: frame.scriptId, url: frame.url, line: frame.lineNumber, column: frame.columnNumber } : undefined;
-      if (!state.chain.some((c) => c.site === site)) state.chain = [...state.chain, { site, fn: frame.functionName || '(anonymous)', generated }];
+      if (!state.chain.some((c) => c.site === link.site)) state.chain = [...state.chain, link];
     } else if (owner === 'runner') {
       const pkg = packageOf(urlToPath(frame.url) ?? '') ?? 'runner';
       if (state.user) state.runnerAfterUser ??= pkg;
       state.runnerAny ??= pkg;
     }
-    out.set(node.id, infoOf(frame, state, context));
+    out.set(node.id, infoOf(frame, state));
     // Recursion is safe: V8 cuts sampled stacks at 128 frames (the inspector's stack depth).
     for (const child of node.children) visit(child, state);
   };
@@ -176,13 +187,10 @@ function describeNodes(head: ProfileNode, context: FrameContext): Map<number, No
   return out;
 }
 
-function infoOf(frame: ProfileCallFrame, state: WalkState, context: FrameContext): NodeInfo {
+function infoOf(frame: ProfileCallFrame, state: WalkState): NodeInfo {
   const marker = frame.functionName === MARKER_FUNCTION;
   if (state.user) {
-    const user = state.user;
-    const site = `${relativeToRoot(user.url, context.root)}:${user.lineNumber + 1}:${user.columnNumber + 1}`;
-    const fn = user.functionName || '(anonymous)';
-    const generated = user.scriptId ? { scriptId: user.scriptId, url: user.url, line: user.lineNumber, column: user.columnNumber } : undefined;
+    const { site, fn, generated } = state.user;
     const base = { chain: state.chain, marker, own: state.own, site, fn, generated };
     if (state.runnerAfterUser) return { ...base, owner: 'runner', via: state.runnerAfterUser };
     return { ...base, owner: 'user', via: null };
@@ -211,6 +219,9 @@ export function markerBytes(marker: number): number {
   return 32 + 16 + 8 * markerLength(marker);
 }
 
+/** Markers the sampler may miss in a row (each with probability 0.015) before decoding loses its place. */
+const MAX_MISSED_IN_A_ROW = 3;
+
 interface Cut {
   readonly ordinal: number;
   readonly boundary: Boundary;
@@ -225,9 +236,12 @@ export function decodeCuts(markers: ReadonlyArray<{ ordinal: number; residue: nu
   const cuts: Cut[] = [];
   let next = 0;
   for (const marker of [...markers].sort((a, b) => a.ordinal - b.ordinal)) {
+    // Look a few boundaries ahead only: the sampler misses 2% of markers, so several in a row never go
+    // missing, while an allocation of heaplens' that merely has a marker's size must not skip us ahead.
+    const end = Math.min(boundaries.length, next + MAX_MISSED_IN_A_ROW + 1);
     let i = next;
-    while (i < boundaries.length && boundaries[i]!.marker % MARKER_RESIDUES !== marker.residue) i += 1;
-    if (i >= boundaries.length) continue;
+    while (i < end && boundaries[i]!.marker % MARKER_RESIDUES !== marker.residue) i += 1;
+    if (i >= end) continue;
     cuts.push({ ordinal: marker.ordinal, boundary: boundaries[i]! });
     next = i + 1;
   }

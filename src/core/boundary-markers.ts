@@ -1,4 +1,3 @@
-import { getHeapStatistics } from 'node:v8';
 import { markerBytes, markerLength, type Boundary, type BoundaryKind } from './attribution.js';
 
 /**
@@ -12,8 +11,10 @@ function heaplens_boundary_marker(length: number): unknown[] {
   return new Array<unknown>(length);
 }
 
-/** Markers kept by one scope at most (32 KiB each); past it, every k-th test is marked. */
+/** Markers one scope aims to keep at most (32 KiB each): past it, every k-th test is marked. */
 export const MAX_MARKERS = 384;
+/** The cap when the runner's count of tests was missing or wrong (tests added at run time). */
+const HARD_MAX_MARKERS = 2 * MAX_MARKERS;
 
 /** What one scope saw of the boundaries: the markers (kept alive until its profile is read) and external memory at each. */
 export class BoundaryLog {
@@ -22,27 +23,33 @@ export class BoundaryLog {
   readonly externalAtTest: number[] = [];
   private markers: unknown[][] = [];
   private testCount = 0;
+  /** Every `stride`-th test is marked. */
+  private readonly stride: number;
 
-  /** `expectedTests`: how many tests the scope will run, when the runner says; it spaces markers out past MAX_MARKERS. */
-  constructor(private readonly expectedTests: number | null, private readonly perTest: number) {}
+  /**
+   * `expectedTests`: how many tests the scope will run, when the runner says;
+   * `perTest`: boundaries the runner marks per test. Together they space markers out past MAX_MARKERS.
+   */
+  constructor(expectedTests: number | null, perTest: number) {
+    this.stride = expectedTests === null ? 1 : Math.max(1, Math.ceil((expectedTests * perTest) / MAX_MARKERS));
+  }
 
   get tests(): number {
     return this.testCount;
   }
 
-  private get stride(): number {
-    if (this.expectedTests === null) return 1;
-    return Math.max(1, Math.ceil((this.expectedTests * this.perTest) / MAX_MARKERS));
-  }
-
-  /** Records a boundary; `marker` allocates the worker-wide next marker (shared with nested scopes). */
-  add(kind: BoundaryKind, startsTest: boolean, marker: () => { index: number; array: unknown[] }): void {
+  /**
+   * Records a boundary; `marker` allocates the worker-wide next marker
+   * (shared with nested scopes); `external` is external memory now, read
+   * once per boundary by the caller for every open scope.
+   */
+  add(kind: BoundaryKind, startsTest: boolean, marker: () => { index: number; array: unknown[] }, external: number): void {
     if (startsTest) {
       this.testCount += 1;
-      this.externalAtTest.push(readExternal());
+      this.externalAtTest.push(external);
     }
     const test = this.testCount - 1;
-    if (test < 0 || test % this.stride !== 0 || this.markers.length >= MAX_MARKERS * 2) return;
+    if (test < 0 || test % this.stride !== 0 || this.markers.length >= HARD_MAX_MARKERS) return;
     const { index, array } = marker();
     this.markers.push(array);
     this.boundaries.push({ marker: index, kind, test });
@@ -57,11 +64,6 @@ export class BoundaryLog {
   release(): void {
     this.markers = [];
   }
-}
-
-function readExternal(): number {
-  const stats = getHeapStatistics() as ReturnType<typeof getHeapStatistics> & { external_memory?: number };
-  return stats.external_memory ?? process.memoryUsage().external;
 }
 
 /** One worker's marker sequence. */

@@ -16,12 +16,24 @@ export interface Measurement {
   readonly heapLimit: number;
 }
 
+type HeapStatistics = ReturnType<typeof getHeapStatistics> & { external_memory?: number };
+
+/** This isolate's external memory (per isolate where V8 says; else the process's). */
+function externalOf(stats: HeapStatistics): number {
+  return stats.external_memory ?? process.memoryUsage().external;
+}
+
+/** External memory now, without a GC (cheap: read at every test boundary). */
+export function readExternal(): number {
+  return externalOf(getHeapStatistics());
+}
+
 /** Reads the current isolate's memory. Call after a settled GC. */
 export function readMeasurement(): Measurement {
-  const stats = getHeapStatistics() as ReturnType<typeof getHeapStatistics> & { external_memory?: number };
+  const stats = getHeapStatistics() as HeapStatistics;
   return {
     usedHeap: stats.used_heap_size,
-    external: stats.external_memory ?? process.memoryUsage().external,
+    external: externalOf(stats),
     detachedContexts: stats.number_of_detached_contexts,
     heapLimit: stats.heap_size_limit,
   };

@@ -128,50 +128,32 @@ export function mostSpecificGrowing(attribution: Attribution): SiteTrend<FrameSe
 export function judgeRepetition(attribution: Attribution, retained: number, threshold: number): RepetitionJudgement {
   const points = attribution.observed.length;
   const note = runnerNote(attribution, threshold);
+  /** A verdict that names no growing site. */
+  const plain = (verdict: RepetitionVerdict, reason: string): RepetitionJudgement => ({ verdict, reason, growing: [], rate: null, runnerNote: note });
   const kept = `kept ${formatBytes(Math.max(0, retained))}`;
   if (points < MIN_TESTS) {
-    const few = `${plural(attribution.tests, 'test')} cannot show a trend, so the threshold (${formatBytes(threshold)}) decides`;
-    if (retained > threshold) return { verdict: 'leak', reason: `${kept}; ${few}`, growing: [], rate: null, runnerNote: note };
-    return { verdict: 'ok', reason: `${kept}; ${few}`, growing: [], rate: null, runnerNote: note };
+    const few = `${kept}; ${plural(attribution.tests, 'test')} cannot show a trend, so the threshold (${formatBytes(threshold)}) decides`;
+    return plain(retained > threshold ? 'leak' : 'ok', few);
   }
-  const trends = attribution.sites.map((site) => siteShape(site, attribution.observed));
   const growing = mostSpecificGrowing(attribution);
   const growingBytes = growing.reduce((sum, t) => sum + t.site.bytes, 0);
   if (growing.length > 0 && growingBytes >= LEAK_FLOOR) {
     const rate = growingBytes / attribution.tests;
-    const top = growing[0]!;
-    const reason = `+${formatBytes(rate)} per test over ${plural(attribution.tests, 'test')}, allocated at ${siteLabel(top.site)}` +
+    const reason = `+${formatBytes(rate)} per test over ${plural(attribution.tests, 'test')}, allocated at ${siteLabel(growing[0]!.site)}` +
       (growing.length > 1 ? ` and ${plural(growing.length - 1, 'other site')}` : '');
     return { verdict: 'leak', reason, growing, rate, runnerNote: note };
   }
-  if (retained <= threshold) {
-    return { verdict: 'ok', reason: `${kept}; no allocation site kept memory from test after test`, growing: [], rate: null, runnerNote: note };
-  }
-  const bytesOf = (shape: SiteShape, owner: 'user' | 'runner') =>
-    trends.filter((t) => t.shape === shape && t.site.owner === owner).reduce((sum, t) => sum + t.site.bytes, 0);
-  const once = bytesOf('once', 'user') + bytesOf('growing', 'user');
-  const recent = bytesOf('recent', 'user');
-  const runner = attribution.sites.filter((s) => s.owner === 'runner').reduce((sum, s) => sum + s.bytes, 0);
-  if (runner > once && runner > recent && note) {
-    return { verdict: 'ok', reason: `${kept}; ${note}`, growing: [], rate: null, runnerNote: note };
-  }
+  if (retained <= threshold) return plain('ok', `${kept}; no allocation site kept memory from test after test`);
+  const trends = attribution.sites.map((site) => siteShape(site, attribution.observed));
+  const bytesOf = (keep: (t: SiteTrend) => boolean) => trends.filter(keep).reduce((sum, t) => sum + t.site.bytes, 0);
+  const recent = bytesOf((t) => t.site.owner === 'user' && t.shape === 'recent');
+  const once = bytesOf((t) => t.site.owner === 'user' && t.shape !== 'recent');
+  const runner = bytesOf((t) => t.site.owner === 'runner');
+  if (note && runner > once && runner > recent) return plain('ok', `${kept}; ${note}`);
   if (recent > once) {
-    const top = trends.find((t) => t.shape === 'recent' && t.site.owner === 'user')!;
-    return {
-      verdict: 'bounded',
-      reason: `${kept}, but only from the latest tests (older ones were freed): bounded, e.g. a cache at capacity, at ${siteLabel(top.site)}`,
-      growing: [],
-      rate: null,
-      runnerNote: note,
-    };
+    const top = trends.find((t) => t.site.owner === 'user' && t.shape === 'recent')!;
+    return plain('bounded', `${kept}, but only from the latest tests (older ones were freed): bounded, e.g. a cache at capacity, at ${siteLabel(top.site)}`);
   }
   const top = trends.find((t) => t.site.owner === 'user' && t.shape !== 'recent');
-  const where = top ? ` at ${siteLabel(top.site)}` : '';
-  return {
-    verdict: 'one-time',
-    reason: `${kept}, but no allocation site kept memory from test after test: one-time (warm-up, first use)${where}`,
-    growing: [],
-    rate: null,
-    runnerNote: note,
-  };
+  return plain('one-time', `${kept}, but no allocation site kept memory from test after test: one-time (warm-up, first use)${top ? ` at ${siteLabel(top.site)}` : ''}`);
 }

@@ -4,18 +4,17 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeHeapSnapshot } from 'node:v8';
 import { createAllocationSampler, type SampledBytes } from './allocation-sampler.js';
-import { attribute, remapSites, withExternal, type Attribution, type BoundaryKind, type PositionMapper } from './attribution.js';
-import { loadSourceMap, originalPosition } from './source-positions.js';
-import type { SourceMap } from 'node:module';
+import { attribute, withExternal, type Attribution, type BoundaryKind } from './attribution.js';
 import { BoundaryLog, createMarkerSource } from './boundary-markers.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { getGc, settleGc } from './gc.js';
-import { readMeasurement, type Measurement } from './measure.js';
+import { readExternal, readMeasurement, type Measurement } from './measure.js';
 import { scopeBaseName, snapshotFileName, type Phase, type ScopeKey, type WorkerIdentity } from './naming.js';
 import type { ResolvedOptions } from './options.js';
 import { joinInside, RECORDS_DIR, SNAPSHOTS_DIR } from './paths.js';
 import type { ScopeRecord, SnapshotOutcome } from './record.js';
 import { availableMemory, snapshotBudget } from './snapshot-budget.js';
+import { createSourceMapper } from './source-positions.js';
 
 export interface TrackerConfig {
   readonly options: ResolvedOptions;
@@ -41,9 +40,6 @@ export interface ScopeTracker {
 /** Boundaries per test each runner marks: Vitest start and end; Jest beforeEach, body, afterEach, end. */
 const BOUNDARIES_PER_TEST = { vitest: 2, jest: 4 } as const;
 
-/** Decoded source maps a worker keeps. */
-const MAX_SOURCE_MAPS = 64;
-
 /** The folder of the heaplens build running this (`dist`), whose frames are heaplens' own. */
 function ownDir(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), '..').replace(/\\/g, '/');
@@ -62,38 +58,8 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
   const snapshotsDir = joinInside(options.outDir, SNAPSHOTS_DIR);
   const nextMarker = createMarkerSource();
   const logs = new Set<BoundaryLog>();
-  /** Source maps by script id (null: the script has none), kept for the worker's life: scripts keep their ids. */
-  const sourceMaps = new Map<string, SourceMap | null>();
-
-  /** Maps the listed sites back to the user's sources; asks the debugger only about scripts not seen before. */
-  async function toSource(attribution: Attribution): Promise<Attribution> {
-    const unknown = new Set<string>();
-    const urls = new Map<string, string>();
-    for (const site of attribution.sites) {
-      if (site.generated && !sourceMaps.has(site.generated.scriptId)) {
-        unknown.add(site.generated.scriptId);
-        urls.set(site.generated.scriptId, site.generated.url);
-      }
-    }
-    if (unknown.size > 0) {
-      const found = await sampler.sourceMapUrls(unknown);
-      for (const id of unknown) {
-        const url = found.get(id);
-        sourceMaps.set(id, url ? loadSourceMap(url, urls.get(id)!) : null);
-      }
-      // Decoded maps stay in the worker: keep the latest few (a worker can run many files).
-      for (const id of sourceMaps.keys()) {
-        if (sourceMaps.size <= MAX_SOURCE_MAPS) break;
-        sourceMaps.delete(id);
-      }
-    }
-    const mapper: PositionMapper = (at) => {
-      const map = sourceMaps.get(at.scriptId);
-      return map ? originalPosition(map, at) : null;
-    };
-    return remapSites(attribution, mapper, frameContext.root);
-  }
   const frameContext = { root: options.root.replace(/\\/g, '/').replace(/\/$/, ''), ownDir: ownDir() };
+  const toSource = createSourceMapper((ids) => sampler.sourceMapUrls(ids));
 
   async function measure(): Promise<Measurement> {
     await settleGc(gc, { probe: () => readMeasurement().usedHeap });
@@ -124,7 +90,8 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
       // One marker serves every open scope (nested describes): the first log that wants one allocates it.
       let shared: { index: number; array: unknown[] } | null = null;
       const marker = () => (shared ??= nextMarker());
-      for (const log of logs) log.add(kind, startsTest, marker);
+      const external = startsTest ? readExternal() : 0;
+      for (const log of logs) log.add(kind, startsTest, marker, external);
     },
     async begin(key, tests = null) {
       await mkdir(recordsDir, { recursive: true });
@@ -180,13 +147,13 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
           let attribution: Attribution | null = null;
           const markerBytes = log.markerBytes;
           try {
+            let own: Attribution | null = null;
             if (mark !== null) {
-              const profile = await sampler.profile();
+              // Read while the markers are alive; let go of them (and of the parsed profile) before the
+              // after snapshot, so that neither shows up in it as new objects.
+              own = attribute({ profile: await sampler.profile(), mark, boundaries: log.boundaries, tests: log.tests }, frameContext);
               log.release();
-              const own = attribute({ profile, mark, boundaries: log.boundaries, tests: log.tests }, frameContext);
               sampled = { bytes: own.total, samples: own.samples };
-              const externalGrowth = after.external - before.external;
-              attribution = withExternal(await toSource(own), log.externalAtTest, after.external, externalGrowth);
             }
             // The after snapshot must be written while the inspector session is
             // still open: closing it disables the HeapProfiler agent, which
@@ -198,6 +165,8 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
                 ? { ...snapshots, after: taken.file }
                 : { status: 'skipped', reason: taken.skipped, before: snapshots.before };
             }
+            // Source maps come from the debugger, after the snapshot: enabling it creates objects of its own.
+            if (own) attribution = withExternal(await toSource(own, frameContext.root), log.externalAtTest, after.external, after.external - before.external);
           } finally {
             if (mark !== null) await sampler.release();
           }

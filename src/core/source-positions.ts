@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { dirname, resolve } from 'node:path';
+import { remapSites, type Attribution } from './attribution.js';
 import { urlToPath } from './frames.js';
 
 export interface GeneratedPosition {
@@ -53,4 +54,39 @@ export function originalPosition(map: SourceMap, at: GeneratedPosition): Origina
   const source = urlToPath(entry.originalSource) ?? (base ? resolve(dirname(base), entry.originalSource) : null);
   if (!source) return null;
   return { path: source.replace(/\\/g, '/'), line: entry.originalLine, column: entry.originalColumn ?? 0 };
+}
+
+/** Decoded source maps a worker keeps. */
+const MAX_SOURCE_MAPS = 64;
+
+/**
+ * Maps an attribution's sites and frames back to the user's sources. Source
+ * maps are looked up by script id, which stays the same for a script's life,
+ * so the debugger (`lookup`: the `sourceMappingURL`s of the given scripts) is
+ * asked only about scripts not seen before; the latest few decoded maps are
+ * kept, since a worker can run many files.
+ */
+export function createSourceMapper(lookup: (scriptIds: ReadonlySet<string>) => Promise<Map<string, string>>) {
+  const maps = new Map<string, SourceMap | null>();
+  return async (attribution: Attribution, root: string): Promise<Attribution> => {
+    const unknown = new Map<string, string>();
+    for (const item of [...attribution.sites, ...attribution.frames]) {
+      if (item.generated && !maps.has(item.generated.scriptId)) unknown.set(item.generated.scriptId, item.generated.url);
+    }
+    if (unknown.size > 0) {
+      const found = await lookup(new Set(unknown.keys()));
+      for (const [id, scriptUrl] of unknown) {
+        const url = found.get(id);
+        maps.set(id, url ? loadSourceMap(url, scriptUrl) : null);
+      }
+      for (const id of maps.keys()) {
+        if (maps.size <= MAX_SOURCE_MAPS) break;
+        maps.delete(id);
+      }
+    }
+    return remapSites(attribution, (at) => {
+      const map = maps.get(at.scriptId);
+      return map ? originalPosition(map, at) : null;
+    }, root);
+  };
 }

@@ -1,4 +1,3 @@
-import { formatBytes } from '../core/bytes.js';
 import type { ScopeRecord } from '../core/record.js';
 import { judge, type Judgement } from '../core/verdict.js';
 import type { Attribution } from '../core/attribution.js';
@@ -85,8 +84,14 @@ const REPORT_SITES = 8;
 
 /** Bytes kept per observed test by the user's sites (runner-held memory left out). */
 export function keptSeries(attribution: Attribution): number[] {
-  const user = attribution.sites.filter((site) => site.owner === 'user');
-  return attribution.observed.map((_, i) => user.reduce((sum, site) => sum + (seriesAt(site, attribution.observed)[i] ?? 0), 0));
+  const series = new Array<number>(attribution.observed.length).fill(0);
+  for (const site of attribution.sites) {
+    if (site.owner !== 'user') continue;
+    seriesAt(site, attribution.observed).forEach((bytes, i) => {
+      series[i]! += bytes;
+    });
+  }
+  return series;
 }
 
 export function reportSites(attribution: Attribution): ReportSite[] {
