@@ -44,7 +44,10 @@ describe('markers', () => {
     // Elements without header, or folded with the array object: same marker.
     expect(markerResidue(markerSize(5) - 16)).toBe(5);
     expect(markerResidue(markerSize(5) + 32)).toBe(5);
+    // ... and with an allocation memento behind the array object.
+    expect(markerResidue(markerSize(5) + 48)).toBe(5);
     expect(markerResidue(markerSize(5) + 8)).toBeNull();
+    expect(markerResidue(markerSize(5) + 64)).toBeNull();
     expect(markerBytes(3)).toBe(32 + markerSize(3));
   });
 

@@ -26,14 +26,16 @@ export const MARKER_FUNCTION = 'heaplens_boundary_marker';
 /**
  * Marker arrays have MARKER_BASE_LENGTH + MARKER_STEP * (boundary number mod
  * MARKER_RESIDUES) elements. The size V8 reports for the sample is 8 bytes
- * per element plus 0 to 48 bytes, depending on how the array was allocated
- * (its elements alone, with their 16-byte header, or folded together with
- * the 32-byte array object; seen: all of these): a step of 8 elements (64
- * bytes) keeps the readings of neighbouring markers apart.
+ * per element plus 0 to 64 bytes, depending on how the array was allocated:
+ * its elements alone, with their 16-byte header, folded together with the
+ * 32-byte array object, and with a 16-byte allocation memento behind it (all
+ * seen). A step of 16 elements (128 bytes) keeps neighbouring markers apart.
  */
 export const MARKER_BASE_LENGTH = 4096;
-export const MARKER_STEP = 8;
+export const MARKER_STEP = 16;
 export const MARKER_RESIDUES = 61;
+/** Bytes a marker's sample can report beyond 8 per element (headers, array object, allocation memento). */
+const MAX_MARKER_OVERHEAD = 64;
 
 export interface ProfileCallFrame {
   readonly functionName: string;
@@ -204,7 +206,7 @@ export function markerResidue(size: number): number | null {
   const past = size - 8 * MARKER_BASE_LENGTH;
   const step = 8 * MARKER_STEP;
   const offset = ((past % step) + step) % step;
-  if (offset % 16 !== 0) return null;
+  if (offset % 16 !== 0 || offset > MAX_MARKER_OVERHEAD) return null;
   const residue = (past - offset) / step;
   return Number.isInteger(residue) && residue >= 0 && residue < MARKER_RESIDUES ? residue : null;
 }
