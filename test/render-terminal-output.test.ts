@@ -1,6 +1,6 @@
 import pc from 'picocolors';
 import { describe, expect, it } from 'vitest';
-import { orderFilesForReading, renderTerminal, truncateMiddle, type RenderContext } from '../src/report/render-terminal.js';
+import { orderFilesForReading, renderTerminal, sparkline, truncateMiddle, type RenderContext } from '../src/report/render-terminal.js';
 import type { Report, ReportScope } from '../src/report/schema.js';
 
 const MB = 1024 * 1024;
@@ -46,7 +46,31 @@ function report(extra: Partial<Report> = {}): Report {
   };
 }
 
+describe('sparkline', () => {
+  it('scales from zero to the largest value', () => {
+    expect(sparkline([0, 1, 2, 3, 4, 5, 6, 7])).toBe('▁▂▃▄▅▆▇█');
+    expect(sparkline([0, 0, 0])).toBe('▁▁▁');
+    expect(sparkline([])).toBe('');
+  });
+
+  it('sums long series into at most `width` bars', () => {
+    expect(sparkline(new Array(100).fill(1), 24)).toHaveLength(20);
+    expect(sparkline([1, 1, 0, 0], 2)).toBe('█▁');
+  });
+});
+
 describe('renderTerminal', () => {
+  it('prints the reason and a per-test sparkline under a leak, the runner note under an ok scope', () => {
+    const leak = { ...scope('leak', 'leaky.test.ts', 'A', 2 * MB), reason: '+45 KB per test over 4 tests, allocated at src/a.ts:3:1 (f())', series: [1, 2, 3, 4] };
+    const spies = { ...scope('ok', 'spies.test.ts', 'B', 0), reason: 'kept 300 KB', runnerNote: '2.0 MB is held by the runner until the file ends' };
+    const quiet = { ...scope('ok', 'quiet.test.ts', 'C', 0), reason: 'kept 10 KB' };
+    const text = renderTerminal(report({ scopes: [leak, spies, quiet] }), ctx).join('\n');
+    expect(text).toMatch(/↳ \+45 KB per test over 4 tests, allocated at src\/a\.ts:3:1 \(f\(\)\) {2}per test ▃▅▆█/);
+    expect(text).toContain('↳ 2.0 MB is held by the runner until the file ends');
+    expect(text).not.toContain('kept 300 KB');
+    expect(text).not.toContain('kept 10 KB');
+  });
+
   it('prints nothing when nothing was tracked', () => {
     expect(renderTerminal(report(), ctx)).toEqual([]);
   });

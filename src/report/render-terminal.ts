@@ -54,9 +54,9 @@ export function sparkline(values: readonly number[], width = SPARK_WIDTH): strin
   return buckets.map((v) => BARS[Math.min(BARS.length - 1, Math.floor((v / max) * (BARS.length - 1) + 0.5))]).join('');
 }
 
-/** Which scopes get their reason printed under the row. */
-function explains(scope: ReportScope): boolean {
-  return scope.verdict !== 'ok' || scope.runnerNote !== null;
+/** The line under a row: the reason of a flagged scope, the runner note of an ok one (null: no line). */
+function explanation(scope: ReportScope): string | null {
+  return scope.verdict === 'ok' ? scope.runnerNote : scope.reason;
 }
 
 /** The top culprits of a flagged scope, each with its most common retainer path. */
@@ -122,9 +122,10 @@ export function renderScopeTable(report: Report, c: Colors): string[] {
     });
     lines.push(`  ${cells.join('  ')}`);
     const indent = `  ${' '.repeat(widths[0]!)}  `;
-    if (explains(scope)) {
+    const why = explanation(scope);
+    if (why !== null) {
       const chart = scope.series.length >= 3 ? `  ${c.dim('per test')} ${scope.verdict === 'leak' ? c.red(sparkline(scope.series)) : sparkline(scope.series)}` : '';
-      lines.push(`${indent}${c.dim(`↳ ${printable(scope.reason)}`)}${chart}`);
+      lines.push(`${indent}${c.dim(`↳ ${printable(why)}`)}${chart}`);
     }
     if (scope.snapshotsSkipped) lines.push(`${indent}${c.dim(`↳ ${scope.snapshotsSkipped}`)}`);
     if (scope.analysisError) lines.push(`${indent}${c.yellow(`↳ snapshot analysis failed: ${scope.analysisError}`)}`);
