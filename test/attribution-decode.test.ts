@@ -114,12 +114,13 @@ describe('attribute', () => {
     const mapped = remapSites(a, (at) => (at.line === 4 ? { path: '/app/src/cache.ts', line: 1, column: 16 } : null), '/app');
     expect(mapped.sites[0]).toMatchObject({ site: 'src/cache.ts:2:17' });
     expect(mapped.sites[0]).not.toHaveProperty('generated');
+    expect([a.sourceMapped, mapped.sourceMapped]).toEqual([false, true]);
   });
 });
 
 describe('withExternal', () => {
   it('spreads the settled external growth over the tests in proportion to their steps', () => {
-    const base = { tests: 3, observed: [0, 1, 2], sites: [], rest: 0, total: 0, samples: 0, frames: [] };
+    const base = { tests: 3, observed: [0, 1, 2], sites: [], rest: 0, total: 0, samples: 0, frames: [], sourceMapped: true };
     const a = withExternal(base, [100, 200, 150], 400, 500);
     const site = a.sites[0]!;
     expect(site.site).toBe('(external memory)');

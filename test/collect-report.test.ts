@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ScopeRecord } from '../src/core/record.js';
-import { collectReport, countLeaks, withAnalysis, type CollectInput } from '../src/report/collect.js';
+import { collectReport, reportSites, countLeaks, withAnalysis, type CollectInput } from '../src/report/collect.js';
 import { MB, measurement, scopeRecord } from './support/records.js';
 
 const m = measurement;
@@ -122,6 +122,21 @@ describe('collectReport', () => {
     const [scope] = collectReport(input([record('a.test.ts', 'A', 0, { after: null })])).scopes;
     expect(scope?.memory).toBeNull();
     expect(scope?.heap).toBeNull();
+  });
+});
+
+describe('reportSites', () => {
+  const site = { site: 'src/a.ts:3:1', fn: 'f', owner: 'user' as const, via: null, bytes: 10, perTest: [5, 5, 0], byPhase: { beforeAll: 0, beforeEach: 0, test: 10, afterEach: 0, afterAll: 0 } };
+  const base = { tests: 3, observed: [0, 1, 2], sites: [site], rest: 0, total: 10, samples: 2, frames: [] };
+
+  it('lists the sites of a scope mapped to its sources, with their shape', () => {
+    expect(reportSites({ ...base, sourceMapped: true })).toEqual([
+      { site: 'src/a.ts:3:1', fn: 'f', owner: 'user', via: null, bytes: 10, shape: 'once', tests: 1, byPhase: site.byPhase },
+    ]);
+  });
+
+  it('lists none for a scope that kept too little to be mapped', () => {
+    expect(reportSites({ ...base, sourceMapped: false })).toEqual([]);
   });
 });
 

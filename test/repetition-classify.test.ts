@@ -15,7 +15,7 @@ function attribution(sites: SiteRecord[], tests = sites[0]?.perTest.length ?? 0)
   const total = sites.reduce((a, s) => a + s.bytes, 0);
   // Each site as its own user function, called from nowhere else (what inlining-free stacks give).
   const frames = sites.filter((s) => s.owner === 'user').map((s) => ({ site: s.site, fn: s.fn, bytes: s.bytes, perTest: s.perTest, callees: [] }));
-  return { tests, observed: Array.from({ length: tests }, (_, i) => i), sites, rest: 0, total, samples: 0, frames };
+  return { tests, observed: Array.from({ length: tests }, (_, i) => i), sites, rest: 0, total, samples: 0, frames, sourceMapped: true };
 }
 
 /** Sampled series: each sample stands for ~8 KiB, so a 45 KB-per-test leak shows as 3 to 8 samples a test. */
@@ -105,7 +105,7 @@ describe('growth through inlining', () => {
     const late = early.map((v) => (v > 0 ? 0 : 40 * KB));
     const helper = { site: 'src/logger.ts:4:1', fn: 'logLine', bytes: 240 * KB, perTest: early, callees: [] };
     const caller = { site: 'test/log.test.ts:8:3', fn: '(anonymous)', bytes: 800 * KB, perTest: early.map((v, i) => v + late[i]!), callees: ['src/logger.ts:4:1'] };
-    const a: Attribution = { tests: 20, observed: [...early.keys()], sites: [], rest: 0, total: 800 * KB, samples: 0, frames: [caller, helper] };
+    const a: Attribution = { tests: 20, observed: [...early.keys()], sites: [], rest: 0, total: 800 * KB, samples: 0, frames: [caller, helper], sourceMapped: true };
     const j = judgeRepetition(a, 800 * KB, MB);
     expect(j.verdict).toBe('leak');
     expect(j.growing.map((t) => t.site.site)).toEqual(['test/log.test.ts:8:3']);
@@ -115,7 +115,7 @@ describe('growth through inlining', () => {
     const steady = new Array(20).fill(40 * KB);
     const helper = { site: 'src/tracing.ts:8:1', fn: 'traceRequest', bytes: 800 * KB, perTest: steady, callees: [] };
     const caller = { site: 'test/t.test.ts:5:3', fn: '(anonymous)', bytes: 800 * KB, perTest: steady, callees: ['src/tracing.ts:8:1'] };
-    const a: Attribution = { tests: 20, observed: [...steady.keys()], sites: [], rest: 0, total: 800 * KB, samples: 0, frames: [caller, helper] };
+    const a: Attribution = { tests: 20, observed: [...steady.keys()], sites: [], rest: 0, total: 800 * KB, samples: 0, frames: [caller, helper], sourceMapped: true };
     expect(judgeRepetition(a, 800 * KB, MB).growing.map((t) => t.site.fn)).toEqual(['traceRequest']);
   });
 });

@@ -110,6 +110,12 @@ export interface Attribution {
    * caller inlines a helper, the helper's allocations show up as the caller's.
    */
   readonly frames: readonly FrameSeries[];
+  /**
+   * Whether sites are source positions (mapped through source maps). Scopes
+   * that kept too little to be flagged are not mapped: it costs a debugger
+   * round trip per new script, and their sites are not reported.
+   */
+  readonly sourceMapped: boolean;
 }
 
 export interface FrameSeries {
@@ -163,9 +169,16 @@ interface WalkState {
 
 function describeNodes(head: ProfileNode, context: FrameContext): Map<number, NodeInfo> {
   const out = new Map<number, NodeInfo>();
+  // A profile has thousands of nodes but few scripts: classify each URL once.
+  const owners = new Map<string, ReturnType<typeof frameOwner>>();
+  const ownerOf = (url: string) => {
+    let owner = owners.get(url);
+    if (owner === undefined) owners.set(url, (owner = frameOwner(url, context)));
+    return owner;
+  };
   const visit = (node: ProfileNode, parent: WalkState) => {
     const frame = node.callFrame;
-    const owner = frameOwner(frame.url, context);
+    const owner = ownerOf(frame.url);
     const state: WalkState = { ...parent };
     // heaplens' own allocations are those made in its code, not in code it calls: a suite runs inside
     // heaplens' aroundAll hook (Vitest >= 4.1), so its tests' stacks start with heaplens frames.
@@ -345,7 +358,7 @@ export function attribute(input: AttributionInput, context: FrameContext): Attri
   }));
   const rest = ranked.slice(MAX_SITES).reduce((sum, e) => sum + e.bytes, 0);
   const observed = [...new Set(cuts.filter((c) => c.boundary.kind !== 'after').map((c) => c.boundary.test))].sort((a, b) => a - b);
-  return { tests, observed, sites, rest, total, samples: count, frames: frameList };
+  return { tests, observed, sites, rest, total, samples: count, frames: frameList, sourceMapped: false };
 }
 
 /** The pseudo-site of external memory (ArrayBuffer backing stores), which the sampler does not see. */
@@ -397,5 +410,5 @@ export function remapSites(attribution: Attribution, map: PositionMapper, root: 
   };
   const sites = attribution.sites.map(rename);
   const frames = attribution.frames.map(rename).map((f) => ({ ...f, callees: f.callees.map((c) => renamed.get(c) ?? c) }));
-  return { ...attribution, sites, frames };
+  return { ...attribution, sites, frames, sourceMapped: true };
 }

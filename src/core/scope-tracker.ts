@@ -8,7 +8,8 @@ import { attribute, withExternal, type Attribution, type BoundaryKind } from './
 import { BoundaryLog, createMarkerSource } from './boundary-markers.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { getGc, settleGc } from './gc.js';
-import { readExternal, readMeasurement, type Measurement } from './measure.js';
+import { readExternal, readMeasurement, retainedTotal, type Measurement } from './measure.js';
+import { LEAK_FLOOR } from './repetition.js';
 import { scopeBaseName, snapshotFileName, type Phase, type ScopeKey, type WorkerIdentity } from './naming.js';
 import type { ResolvedOptions } from './options.js';
 import { joinInside, RECORDS_DIR, SNAPSHOTS_DIR } from './paths.js';
@@ -39,6 +40,16 @@ export interface ScopeTracker {
 
 /** Boundaries per test each runner marks: Vitest start and end; Jest beforeEach, body, afterEach, end. */
 const BOUNDARIES_PER_TEST = { vitest: 2, jest: 4 } as const;
+
+/**
+ * Whether a scope kept enough to be anything but `ok`: a leak needs LEAK_FLOOR
+ * sampled bytes at growing sites, the other verdicts more than the threshold
+ * (a runner note a quarter of it). Only those get their sites mapped to the
+ * sources. `growth` is the heap delta, markers included (an overestimate).
+ */
+function flaggable(attribution: Attribution, growth: number, threshold: number): boolean {
+  return attribution.total >= Math.min(LEAK_FLOOR, threshold / 4) || growth > threshold;
+}
 
 /** The folder of the heaplens build running this (`dist`), whose frames are heaplens' own. */
 function ownDir(): string {
@@ -166,7 +177,11 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
                 : { status: 'skipped', reason: taken.skipped, before: snapshots.before };
             }
             // Source maps come from the debugger, after the snapshot: enabling it creates objects of its own.
-            if (own) attribution = withExternal(await toSource(own, frameContext.root), log.externalAtTest, after.external, after.external - before.external);
+            if (own) {
+              const growth = after.external - before.external;
+              const mapped = flaggable(own, retainedTotal(after) - retainedTotal(before), options.threshold) ? await toSource(own, frameContext.root) : own;
+              attribution = withExternal(mapped, log.externalAtTest, after.external, growth);
+            }
           } finally {
             if (mark !== null) await sampler.release();
           }

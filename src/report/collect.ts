@@ -94,7 +94,9 @@ export function keptSeries(attribution: Attribution): number[] {
   return series;
 }
 
+/** The top sites, for scopes whose sites were mapped to the sources (the others kept too little to matter). */
 export function reportSites(attribution: Attribution): ReportSite[] {
+  if (!attribution.sourceMapped) return [];
   return attribution.sites.slice(0, REPORT_SITES).map((site) => {
     const trend = siteShape(site, attribution.observed);
     return {
