@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ScopeRecord } from '../src/core/record.js';
-import { collectReport, reportSites, countLeaks, withAnalysis, type CollectInput } from '../src/report/collect.js';
+import type { Judgement } from '../src/core/verdict.js';
+import { collectReport, keptSeries, reportSites, countLeaks, withAnalysis, type CollectInput } from '../src/report/collect.js';
 import { MB, measurement, scopeRecord } from './support/records.js';
 
 const m = measurement;
@@ -137,6 +138,26 @@ describe('reportSites', () => {
 
   it('lists none for a scope that kept too little to be mapped', () => {
     expect(reportSites({ ...base, sourceMapped: false })).toEqual([]);
+  });
+});
+
+describe('keptSeries', () => {
+  const phases = { beforeAll: 0, beforeEach: 0, test: 0, afterEach: 0, afterAll: 0 };
+  const init = { site: 'src/t.ts:1:1', fn: 'build', owner: 'user' as const, via: null, bytes: 900, perTest: [900, 0, 0], byPhase: phases };
+  const spy = { ...init, site: '(runner)', owner: 'runner' as const, perTest: [5, 5, 5] };
+  const leak = { site: 'src/l.ts:2:1', fn: 'remember', bytes: 30, perTest: [10, 10, 10], callees: [] };
+  const attribution = { tests: 3, observed: [0, 1, 2], sites: [init, spy], rest: 0, total: 915, samples: 3, frames: [leak], sourceMapped: true };
+  const heap = { before: 0, after: 1, growth: 1 };
+  const retained = { bytes: 1, method: 'heap-delta' as const };
+
+  it('charts a leak by its growing sites, so that a one-time structure beside it does not flatten the chart', () => {
+    const judgement: Judgement = { verdict: 'leak', reason: '', heap, retained, growing: [{ site: leak, shape: 'growing', hits: 2 }], rate: 10, runnerNote: null };
+    expect(keptSeries(attribution, judgement)).toEqual([10, 10, 10]);
+  });
+
+  it('charts any other scope by all user sites, leaving runner-held memory out', () => {
+    const judgement: Judgement = { verdict: 'one-time', reason: '', heap, retained, growing: [], rate: null, runnerNote: null };
+    expect(keptSeries(attribution, judgement)).toEqual([900, 0, 0]);
   });
 });
 

@@ -98,7 +98,7 @@ export function runnerHolding(site: SiteRecord): string {
     const where = site.site.startsWith('(') ? '' : ` created at ${site.site}`;
     return `${via.includes('jest') ? 'jest.fn()' : 'vi.fn()'} spies${where}; ${via.includes('jest') ? 'jest.restoreAllMocks()' : 'vi.restoreAllMocks()'} frees them`;
   }
-  return site.site.startsWith('(') ? `${via}'s own per-test records` : `${via} on behalf of ${site.site}`;
+  return site.site.startsWith('(') ? `${via}'s own per-test records` : `allocated by ${via} when called from ${site.site}`;
 }
 
 function runnerNote(attribution: Attribution, threshold: number): string | null {

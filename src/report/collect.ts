@@ -1,7 +1,7 @@
 import type { ScopeRecord } from '../core/record.js';
 import { judge, type Judgement } from '../core/verdict.js';
 import type { Attribution } from '../core/attribution.js';
-import { seriesAt, siteShape } from '../core/repetition.js';
+import { seriesAt, siteShape, type Series } from '../core/repetition.js';
 import type { EnvironmentAnalysis, ScopeAnalysis } from '../engine/scope-analysis.js';
 import { retainedTotal, type Measurement } from '../core/measure.js';
 import type { EnvironmentRecord } from '../core/environment-record.js';
@@ -82,16 +82,26 @@ const ORDER = { leak: 0, inconclusive: 1, 'one-time': 2, bounded: 3, ok: 4 } as 
 /** Sites shown per scope in report.json. */
 const REPORT_SITES = 8;
 
-/** Bytes kept per observed test by the user's sites (runner-held memory left out). */
-export function keptSeries(attribution: Attribution): number[] {
-  const series = new Array<number>(attribution.observed.length).fill(0);
-  for (const site of attribution.sites) {
-    if (site.owner !== 'user') continue;
-    seriesAt(site, attribution.observed).forEach((bytes, i) => {
-      series[i]! += bytes;
+/** Bytes per observed test, summed over some series (sites or frames). */
+export function sumSeries(series: readonly Series[], observed: readonly number[]): number[] {
+  const sum = new Array<number>(observed.length).fill(0);
+  for (const one of series) {
+    seriesAt(one, observed).forEach((bytes, i) => {
+      sum[i]! += bytes;
     });
   }
-  return series;
+  return sum;
+}
+
+/**
+ * The per-test series a scope is shown with: for a leak, what its growing
+ * sites kept (a one-time structure beside it would flatten the chart);
+ * otherwise what all user sites kept (runner-held memory left out).
+ */
+export function keptSeries(attribution: Attribution, judgement: Judgement): number[] {
+  const growing = judgement.verdict === 'leak' ? judgement.growing.map((t) => t.site) : [];
+  const series = growing.length > 0 ? growing : attribution.sites.filter((site) => site.owner === 'user');
+  return sumSeries(series, attribution.observed);
 }
 
 /** The top sites, for scopes whose sites were mapped to the sources (the others kept too little to matter). */
@@ -117,7 +127,7 @@ function repetitionFields(record: ScopeRecord, judgement: Judgement): Pick<Repor
   const measured = judgement.verdict !== 'inconclusive';
   return {
     tests: attribution?.tests ?? null,
-    series: attribution ? keptSeries(attribution) : [],
+    series: attribution ? keptSeries(attribution, judgement) : [],
     rate: measured ? judgement.rate : null,
     sites: attribution ? reportSites(attribution) : [],
     runnerNote: measured ? judgement.runnerNote : null,

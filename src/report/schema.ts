@@ -66,7 +66,7 @@ export interface ReportScope {
   readonly reason: string;
   /** Tests that ran in the scope; null when unknown (no allocation sampling). */
   readonly tests: number | null;
-  /** Bytes kept per observed test, in run order (user sites; runner-held memory left out): the sparkline. */
+  /** Bytes kept per observed test, in run order: by the growing sites for a leak, else by all user sites (runner-held memory left out). The sparkline. */
   readonly series: readonly number[];
   /** Leaks: bytes per test of the growing sites; else null. */
   readonly rate: number | null;
