@@ -108,6 +108,16 @@ describe('attribute', () => {
     expect(a.sites[0]).toMatchObject({ fn: 'remember', owner: 'user' });
   });
 
+  it('counts what a spy\'s implementation allocates as the runner\'s: the spy keeps its results', () => {
+    const impl = frame('', '/app/test/a.test.ts', 7);
+    const spy = frame('spy', '/app/node_modules/tinyspy/dist/index.js', 0, [impl]);
+    const testFn = frame('', '/app/test/a.test.ts', 9, [spy]);
+    const head = frame('(root)', '', 0, [testFn]);
+    const a = attribute({ profile: { head, samples: [{ nodeId: impl.id, ordinal: 3, size: 100 }] }, mark: 0, boundaries: [], tests: 0 }, ctx);
+    expect(a.sites[0]).toMatchObject({ site: 'test/a.test.ts:8:1', owner: 'runner', via: 'tinyspy' });
+    expect(a.frames).toEqual([]);
+  });
+
   it('remaps generated positions through a source map and drops them from the record', () => {
     const t = tree();
     const a = attribute({ profile: { head: t.head, samples: [{ nodeId: t.remember.id, ordinal: 2, size: 100 }] }, mark: 0, boundaries: [], tests: 0 }, ctx);

@@ -87,6 +87,13 @@ describe('judgeRepetition', () => {
     expect(j.reason).toContain('vi.fn() spies created at test/_setup.ts:12:1; vi.restoreAllMocks() frees them');
   });
 
+  it('names the spies in the runner note when they hold a fair share, though another runner site holds more', () => {
+    const records = site(new Array(20).fill(60 * KB), { owner: 'runner', via: 'jest-circus', site: '(runner)', fn: 'jest-circus' });
+    const spies = site(new Array(20).fill(40 * KB), { owner: 'runner', via: 'jest-mock', site: 'test/a.test.js:8:3', fn: '(anonymous)' });
+    const j = judgeRepetition(attribution([records, spies]), 500 * KB, MB);
+    expect(j.runnerNote).toContain('jest.fn() spies created at test/a.test.js:8:3; jest.restoreAllMocks() frees them');
+  });
+
   it('lets the threshold decide with fewer than 3 tests, and says so', () => {
     const two = attribution([site([3 * MB, 0])]);
     expect(judgeRepetition(two, 3 * MB, MB)).toMatchObject({ verdict: 'leak', reason: 'kept 3.0 MB; 2 tests cannot show a trend, so the threshold (1.0 MB) decides' });

@@ -20,7 +20,7 @@
  * Its sample's ordinal is the boundary; its length encodes which boundary it
  * is, so a marker the sampler missed only merges two neighbouring segments.
  */
-import { frameOwner, packageOf, relativeToRoot, urlToPath, type FrameContext } from './frames.js';
+import { frameOwner, isSpyPackage, packageOf, relativeToRoot, urlToPath, type FrameContext } from './frames.js';
 
 export const MARKER_FUNCTION = 'heaplens_boundary_marker';
 /**
@@ -163,6 +163,8 @@ interface WalkState {
   /** The innermost user frame so far. */
   user: ChainLink | null;
   runnerAfterUser: string | null;
+  /** A spy (vi.fn(), jest.fn()) the user's code called: what its implementation returns, the spy records. */
+  spy: string | null;
   runnerAny: string | null;
   own: boolean;
 }
@@ -192,13 +194,14 @@ function describeNodes(head: ProfileNode, context: FrameContext): Map<number, No
     } else if (owner === 'runner') {
       const pkg = packageOf(urlToPath(frame.url) ?? '') ?? 'runner';
       if (state.user) state.runnerAfterUser ??= pkg;
+      if (state.user && isSpyPackage(pkg)) state.spy ??= pkg;
       state.runnerAny ??= pkg;
     }
     out.set(node.id, infoOf(frame, state));
     // Recursion is safe: V8 cuts sampled stacks at 128 frames (the inspector's stack depth).
     for (const child of node.children) visit(child, state);
   };
-  visit(head, { chain: [], user: null, runnerAfterUser: null, runnerAny: null, own: false });
+  visit(head, { chain: [], user: null, runnerAfterUser: null, spy: null, runnerAny: null, own: false });
   return out;
 }
 
@@ -207,7 +210,9 @@ function infoOf(frame: ProfileCallFrame, state: WalkState): NodeInfo {
   if (state.user) {
     const { site, fn, generated } = state.user;
     const base = { chain: state.chain, marker, own: state.own, site, fn, generated };
-    if (state.runnerAfterUser) return { ...base, owner: 'runner', via: state.runnerAfterUser };
+    // Allocated in runner code, or by an implementation a spy called (the spy keeps its results).
+    const runner = state.runnerAfterUser ?? state.spy;
+    if (runner) return { ...base, owner: 'runner', via: runner };
     return { ...base, owner: 'user', via: null };
   }
   if (state.runnerAny) return { chain: [], marker, own: state.own, site: '(runner)', fn: state.runnerAny, owner: 'runner', via: state.runnerAny };

@@ -81,3 +81,8 @@ export function relativeToRoot(url: string, root: string): string {
   const path = urlToPath(url) ?? url;
   return path.startsWith(`${root}/`) ? path.slice(root.length + 1) : path;
 }
+
+/** Mock-function packages: a spy records every call's arguments and result until it is cleared or restored. */
+export function isSpyPackage(name: string): boolean {
+  return name === 'tinyspy' || name === '@vitest/spy' || name === 'jest-mock';
+}

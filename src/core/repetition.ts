@@ -22,6 +22,7 @@
  */
 import type { Attribution, FrameSeries, SiteRecord } from './attribution.js';
 import { formatBytes } from './bytes.js';
+import { isSpyPackage } from './frames.js';
 
 export const MIN_TESTS = 3;
 export const SITE_FLOOR = 32 * 1024;
@@ -94,7 +95,7 @@ export function siteLabel(site: Pick<SiteRecord, 'site' | 'fn'>): string {
 /** What a runner package holds, in words a user can act on. */
 export function runnerHolding(site: SiteRecord): string {
   const via = site.via ?? 'the runner';
-  if (/spy|mock/.test(via)) {
+  if (isSpyPackage(via)) {
     const where = site.site.startsWith('(') ? '' : ` created at ${site.site}`;
     return `${via.includes('jest') ? 'jest.fn()' : 'vi.fn()'} spies${where}; ${via.includes('jest') ? 'jest.restoreAllMocks()' : 'vi.restoreAllMocks()'} frees them`;
   }
@@ -105,7 +106,9 @@ function runnerNote(attribution: Attribution, threshold: number): string | null 
   const runner = attribution.sites.filter((s) => s.owner === 'runner');
   const bytes = runner.reduce((sum, s) => sum + s.bytes, 0);
   if (runner.length === 0 || bytes < threshold / 4) return null;
-  return `${formatBytes(bytes)} is held by the runner until the file ends (${runnerHolding(runner[0]!)}): not this suite's leak`;
+  // Spies are what the user can act on (restore them): name them when they hold a fair share.
+  const spies = runner.find((s) => s.via !== null && isSpyPackage(s.via) && s.bytes >= bytes / 4);
+  return `${formatBytes(bytes)} is held by the runner until the file ends (${runnerHolding(spies ?? runner[0]!)}): not this suite's leak`;
 }
 
 /**
