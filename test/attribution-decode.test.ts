@@ -62,6 +62,24 @@ describe('markers', () => {
     const cuts = decodeCuts([{ ordinal: 30, residue: 3 }, { ordinal: 10, residue: 0 }, { ordinal: 20, residue: 2 }], boundaries);
     expect(cuts.map((c) => [c.ordinal, c.boundary.test])).toEqual([[10, 0], [20, 2], [30, 3]]);
   });
+  it('recover a test start the sampler missed from the previous test\'s end marker', () => {
+    const boundaries: Boundary[] = [
+      { marker: 0, kind: 'test', test: 0 },
+      { marker: 1, kind: 'after', test: 0 },
+      { marker: 2, kind: 'test', test: 1 },
+      { marker: 3, kind: 'after', test: 1 },
+      { marker: 4, kind: 'test', test: 2 },
+      { marker: 5, kind: 'after', test: 2 },
+    ];
+    // Marker 2 (test 1 starts) was not sampled; marker 4 neither, nor 3 before it: test 2 merges into test 1.
+    const cuts = decodeCuts([{ ordinal: 10, residue: 0 }, { ordinal: 20, residue: 1 }, { ordinal: 40, residue: 5 }], boundaries);
+    expect(cuts.map((c) => [c.ordinal, c.boundary.kind, c.boundary.test])).toEqual([
+      [10, 'test', 0],
+      [20, 'after', 0],
+      [20, 'test', 1],
+      [40, 'after', 2],
+    ]);
+  });
 });
 
 describe('attribute', () => {

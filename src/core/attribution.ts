@@ -265,7 +265,28 @@ export function decodeCuts(markers: ReadonlyArray<{ ordinal: number; residue: nu
     cuts.push({ ordinal: marker.ordinal, boundary: boundaries[i]! });
     next = i + 1;
   }
-  return cuts;
+  return withRecoveredStarts(cuts, boundaries);
+}
+
+/**
+ * A test's start marker the sampler missed (1.5% of them) is recovered from
+ * the previous test's end marker when that one was sampled: nothing of the
+ * user's runs between the two, so the test's segment starts there. Without
+ * this, one scope in a few hundred lost three of twenty tests to sampling
+ * (two misses in a row per test are 0.02% instead of 1.5%).
+ */
+function withRecoveredStarts(cuts: readonly Cut[], boundaries: readonly Boundary[]): Cut[] {
+  const firstOfTest = new Map<number, Boundary>();
+  for (const b of boundaries) if (!firstOfTest.has(b.test)) firstOfTest.set(b.test, b);
+  const sampled = new Set(cuts.map((c) => `${c.boundary.test}:${c.boundary.kind}`));
+  const out: Cut[] = [];
+  for (const cut of cuts) {
+    out.push(cut);
+    if (cut.boundary.kind !== 'after') continue;
+    const start = firstOfTest.get(cut.boundary.test + 1);
+    if (start && start.kind !== 'after' && !sampled.has(`${start.test}:${start.kind}`)) out.push({ ordinal: cut.ordinal, boundary: start });
+  }
+  return out;
 }
 
 function phaseOf(cut: Cut | undefined, lastTest: number): { phase: Phase; test: number | null } {

@@ -50,9 +50,15 @@ export class BoundaryLog {
     }
     const test = this.testCount - 1;
     if (test < 0 || test % this.stride !== 0 || this.markers.length >= HARD_MAX_MARKERS) return;
-    const { index, array } = marker();
-    this.markers.push(array);
-    this.boundaries.push({ marker: index, kind, test });
+    // The first test's start is marked twice: a later test whose start marker
+    // the sampler missed is recovered from the previous test's end marker
+    // (attribution.ts), the first one has none before it.
+    const copies = startsTest && test === 0 ? 2 : 1;
+    for (let copy = 0; copy < copies; copy += 1) {
+      const { index, array } = marker();
+      this.markers.push(array);
+      this.boundaries.push({ marker: index, kind, test });
+    }
   }
 
   /** Bytes this scope's markers keep alive (subtracted from its heap figures). */
