@@ -16,20 +16,34 @@ const PROJECTS = [
   { env: 'vitest-4', fixture: 'vitest-leaks', args: (env) => [join(env, 'node_modules', 'vitest', 'vitest.mjs'), 'run'] },
   { env: 'jest-30', fixture: 'jest-kinds', args: (env) => [join(env, 'node_modules', 'jest', 'bin', 'jest.js'), '--ci', '-w', '2'] },
   { env: 'jest-30', fixture: 'jest-leaks', args: (env) => [join(env, 'node_modules', 'jest', 'bin', 'jest.js'), '--ci', '-w', '2'] },
+  // With snapshots: the same verdicts, and each leak's first culprit.
+  { env: 'vitest-4', fixture: 'vitest-kinds', snapshots: true, args: (env) => [join(env, 'node_modules', 'vitest', 'vitest.mjs'), 'run'] },
+  { env: 'jest-30', fixture: 'jest-kinds', snapshots: true, args: (env) => [join(env, 'node_modules', 'jest', 'bin', 'jest.js'), '--ci', '-w', '2'] },
 ];
+
+/** A project's name in the table: the fixture, and `+snapshots` for the runs with snapshots on. */
+const nameOf = (project) => `${project.fixture}${project.snapshots ? '+snapshots' : ''}`;
+
+/** A leak's first culprit and where it was allocated (or held), or nothing without snapshots. */
+const culpritOf = (scope) => {
+  const first = scope.culprits?.[0];
+  return first ? ` first culprit ${first.name} at ${first.site ?? `(held in ${first.heldIn})`}` : '';
+};
 
 /** The site a leak's reason names ("allocated at src/a.ts:4:17 (f())"), or '-'. */
 const siteOf = (reason) => /allocated at (\S+)/.exec(reason)?.[1] ?? '-';
 
 function runOnce(project, dir, envDir) {
   return new Promise((resolve) => {
-    const child = spawn(envNode(envDir), project.args(envDir), { cwd: dir, stdio: 'ignore', env: { ...process.env, NO_COLOR: '1' } });
+    const env = { ...process.env, NO_COLOR: '1', ...(project.snapshots ? { HEAPLENS_SNAPSHOTS: '1' } : {}) };
+    const child = spawn(envNode(envDir), project.args(envDir), { cwd: dir, stdio: 'ignore', env });
     child.on('exit', (code) => {
       try {
         const report = JSON.parse(readFileSync(join(dir, '.heaplens', 'report.json'), 'utf8'));
-        resolve({ code, scopes: report.scopes.map((s) => ({ key: `${project.fixture} ${s.file} :: ${s.suite}`, outcome: `${s.verdict} ${siteOf(s.reason)}` })) });
+        const scopes = report.scopes.map((s) => ({ key: `${nameOf(project)} ${s.file} :: ${s.suite}`, outcome: `${s.verdict} ${siteOf(s.reason)}${culpritOf(s)}` }));
+        resolve({ code, scopes });
       } catch (error) {
-        resolve({ code, scopes: [], error: `${project.fixture}: no report (${error.message})` });
+        resolve({ code, scopes: [], error: `${nameOf(project)}: no report (${error.message})` });
       }
     });
   });
@@ -46,7 +60,7 @@ const started = Date.now();
 async function worker() {
   for (let job = jobs.shift(); job; job = jobs.shift()) {
     const envDir = envDirs.get(job.project.env);
-    const dir = join(ENVS_DIR, job.project.env, 'projects', `flake-${job.project.fixture}-${job.run}`);
+    const dir = join(ENVS_DIR, job.project.env, 'projects', `flake-${nameOf(job.project)}-${job.run}`);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     cpSync(join(ROOT, 'fixtures', job.project.fixture), dir, { recursive: true });

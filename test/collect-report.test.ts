@@ -80,7 +80,7 @@ describe('collectReport', () => {
     const [scope] = collectReport(
       input([record('a.test.ts', 'A', 0, { snapshots: { status: 'written', before: 'snapshots/x__before.heapsnapshot', after: 'snapshots/x__after.heapsnapshot' } })]),
     ).scopes;
-    expect(scope?.snapshots).toEqual({ before: 'snapshots/x__before.heapsnapshot', after: 'snapshots/x__after.heapsnapshot' });
+    expect(scope?.snapshots).toEqual({ before: 'snapshots/x__before.heapsnapshot', after: 'snapshots/x__after.heapsnapshot', baselineAfterTests: 0 });
     expect(scope?.snapshotsSkipped).toBeNull();
   });
 
@@ -163,7 +163,7 @@ describe('keptSeries', () => {
 
 describe('withAnalysis', () => {
   const leak = () => collectReport(input([record('test/a.test.ts', 'A', 5 * MB)])).scopes[0]!;
-  const culprit = { name: 'PriceQuote', count: 3, size: 120, retainedSize: 5 * MB, path: ['(GC roots)', 'global', 'PriceQuote'], paths: [] };
+  const culprit = { name: 'PriceQuote', count: 3, size: 120, retainedSize: 5 * MB, path: ['(GC roots)', 'global', 'PriceQuote'], paths: [], holder: 'none' as const, heldIn: null };
 
   it('adds the culprits to a flagged scope', () => {
     const scope = withAnalysis(leak(), { ok: true, culprits: [culprit], newObjects: 3, userRetained: 5 * MB, internalRetained: 0 });
@@ -176,6 +176,20 @@ describe('withAnalysis', () => {
     const scope = withAnalysis(before, { ok: true, culprits: [], newObjects: 900, userRetained: 200 * 1024, internalRetained: 5 * MB });
     expect(scope.verdict).toBe('leak');
     expect(scope.reason).toBe(before.reason);
+  });
+
+  it('ranks first the culprits held by the code of a growing site, with that site and its test count', () => {
+    const site = (at: string, shape: 'growing' | 'once', bytes: number) =>
+      ({ site: at, fn: 'f', owner: 'user' as const, via: null, bytes, shape, tests: shape === 'growing' ? 19 : 0, byPhase: { beforeAll: 0, beforeEach: 0, test: bytes, afterEach: 0, afterAll: 0 } });
+    const scope = { ...leak(), sites: [site('src/table.ts:9:10', 'once', 4 * MB), site('src/sessions.ts:5:17', 'growing', MB), site('src/sessions.ts:9:1', 'growing', 1000)] };
+    const table = { ...culprit, name: 'Row', retainedSize: 4 * MB, holder: 'user' as const, heldIn: 'src/table.ts' };
+    const session = { ...culprit, name: 'Session', retainedSize: MB, holder: 'user' as const, heldIn: 'src/sessions.ts' };
+    const ranked = withAnalysis(scope, { ok: true, culprits: [table, session], newObjects: 3, userRetained: 5 * MB, internalRetained: 0 }).culprits;
+    expect(ranked.map((c) => [c.name, c.site, c.tests])).toEqual([
+      ['Session', 'src/sessions.ts:5:17', 19],
+      ['Row', null, null],
+    ]);
+    expect(ranked[1]!.heldIn).toBe('src/table.ts');
   });
 
   it('keeps the verdict and records why the analysis failed', () => {

@@ -73,13 +73,13 @@ describe('diffSnapshots on hand-made snapshots', () => {
   it('ranks the new Items held by the old Map first', async () => {
     const diff = await diffSnapshots(beforeFile, afterFile);
     const path = ['(GC roots)', 'global', 'cache (Map)', 'table', `[${N}]`, 'Item'];
-    expect(diff.culprits[0]).toEqual({ name: 'Item', count: N, size: 40 * N, retainedSize: 40 * N + 160, path, paths: [{ path, count: N }] });
+    expect(diff.culprits[0]).toEqual({ name: 'Item', count: N, size: 40 * N, retainedSize: 40 * N + 160, path, paths: [{ path, count: N }], holder: 'none', heldIn: null });
   });
 
   it('counts an object whose id was reused for another class as new', async () => {
     const diff = await diffSnapshots(beforeFile, afterFile);
     const bar = ['(GC roots)', 'global', 'foo', 'Bar'];
-    expect(diff.culprits[1]).toEqual({ name: 'Bar', count: 1, size: 12, retainedSize: 12, path: bar, paths: [{ path: bar, count: 1 }] });
+    expect(diff.culprits[1]).toEqual({ name: 'Bar', count: 1, size: 12, retainedSize: 12, path: bar, paths: [{ path: bar, count: 1 }], holder: 'none', heldIn: null });
     expect(diff.classes.find((r) => r.name === 'Foo')).toEqual(row('Foo', 0, 0, 1, 8));
   });
 

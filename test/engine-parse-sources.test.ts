@@ -81,7 +81,7 @@ describe('one snapshot, every way in', () => {
     expect(a.reachable.slice(-1)).toEqual([0]);
     expect(a.paths[6]).toEqual(['(GC roots)', 'global', 'cache (Map)', 'table', '[1]', 'Item']);
     expect(a.paths[7]).toEqual(['(GC roots)', 'global', 'onTick (onTick())', 'items', 'Item']);
-    expect(a.paths[9]).toEqual(['(GC roots)', 'global', 'onTick', '(closure)']);
+    expect(a.paths[9]).toEqual(['(GC roots)', 'global', 'onTick', 'onTick (closure)']);
   });
 
   it('parses the same from a file, a stream of 7-byte chunks and split typed arrays', async () => {
@@ -172,7 +172,7 @@ describe('the layout comes from meta', () => {
       ['Item', 3, 240],
       ['Map', 1, 96],
       ['onTick (closure)', 1, 56],
-      ['(string)', 1, 20],
+      ['string', 1, 20],
     ]);
     expect(diff.newObjects).toBe(8);
   });

@@ -20,7 +20,8 @@ import { head } from './support/files.js';
 /** What the snapshot engine must name first for each leaking suite, and a hop its retainer path must go through. */
 const FIRST_CULPRITS: Record<string, { name: string; count: number; through: string }> = {
   'sample store': { name: 'Float64Array', count: 40, through: 'sampleStore (Array)' },
-  'order subscribers that never unsubscribe': { name: 'OrderSubscriber', count: 50, through: 'order (Array)' },
+  // `this.onOrder = (n) => …` in a constructor: V8 gives the arrow no name of its own.
+  'order subscribers that never unsubscribe': { name: '(anonymous closure)', count: 50, through: 'order (Array)' },
   'global plugin registry': { name: 'PluginRecord', count: 10_000, through: '__pluginRegistry (Array)' },
   'quote cache': { name: 'PriceQuote', count: 30_000, through: 'quoteCache (Map)' },
   'poller with an uncleared interval': { name: 'Timeout', count: 1, through: '[60000] (TimersList)' },

@@ -117,7 +117,7 @@ describe('renderTerminal', () => {
     const lines = renderTerminal(
       report({
         snapshots: true,
-        scopes: [{ ...scope('leak', 'a.test.ts', 'A', 2 * MB), snapshots: { before: 'snapshots/a__before.heapsnapshot', after: 'snapshots/a__after.heapsnapshot' } }],
+        scopes: [{ ...scope('leak', 'a.test.ts', 'A', 2 * MB), snapshots: { before: 'snapshots/a__before.heapsnapshot', after: 'snapshots/a__after.heapsnapshot', baselineAfterTests: 0 } }],
         files: [
           { path: 'snapshots/a__after.heapsnapshot', bytes: 3 * MB },
           { path: 'snapshots/a__before.heapsnapshot', bytes: MB },
@@ -187,8 +187,8 @@ describe('truncateMiddle', () => {
 
 describe('orderFilesForReading', () => {
   it('puts the snapshot pairs of flagged scopes first, then the rest by path', () => {
-    const leak = { ...scope('leak', 'b.test.ts', 'B', 5 * MB), snapshots: { before: 'snapshots/b-before', after: 'snapshots/b-after' } };
-    const ok = { ...scope('ok', 'a.test.ts', 'A', 0), snapshots: { before: 'snapshots/a-before', after: 'snapshots/a-after' } };
+    const leak = { ...scope('leak', 'b.test.ts', 'B', 5 * MB), snapshots: { before: 'snapshots/b-before', after: 'snapshots/b-after', baselineAfterTests: 1 } };
+    const ok = { ...scope('ok', 'a.test.ts', 'A', 0), snapshots: { before: 'snapshots/a-before', after: 'snapshots/a-after', baselineAfterTests: 1 } };
     const files = ['snapshots/a-after', 'snapshots/a-before', 'snapshots/b-after', 'snapshots/b-before', 'snapshots/stray'].map((path) => ({ path, bytes: 1 }));
     const ordered = orderFilesForReading(report({ scopes: [leak, ok], files }));
     expect(ordered.map((f) => f.path)).toEqual([

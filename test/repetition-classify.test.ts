@@ -94,6 +94,13 @@ describe('judgeRepetition', () => {
     expect(j.runnerNote).toContain('jest.fn() spies created at test/a.test.js:8:3; jest.restoreAllMocks() frees them');
   });
 
+  it('says nothing of the runner\'s own per-test records under half the threshold, but names spies from a quarter', () => {
+    const records = site(new Array(20).fill(15 * KB), { owner: 'runner', via: '@vitest/runner', site: '(runner)', fn: '@vitest/runner' });
+    expect(judgeRepetition(attribution([records]), 300 * KB, MB).runnerNote).toBeNull();
+    const spies = site(new Array(20).fill(15 * KB), { owner: 'runner', via: 'tinyspy', site: 'test/a.test.ts:9:1', fn: '(anonymous)' });
+    expect(judgeRepetition(attribution([spies]), 300 * KB, MB).runnerNote).toContain('vi.fn() spies created at test/a.test.ts:9:1');
+  });
+
   it('lets the threshold decide with fewer than 3 tests, and says so', () => {
     const two = attribution([site([3 * MB, 0])]);
     expect(judgeRepetition(two, 3 * MB, MB)).toMatchObject({ verdict: 'leak', reason: 'kept 3.0 MB; 2 tests cannot show a trend, so the threshold (1.0 MB) decides' });

@@ -17,7 +17,7 @@ describe('verdicts from repetition (fixtures/vitest-kinds)', () => {
     expect(result.code, output(result)).toBe(0);
     const report = readReport(dir);
     expect(kindProblems(report, 'ts'), output(result)).toEqual([]);
-    expect(result.stdout).toMatch(/HEAPLENS\s+9 tracked scopes: 5 leaked, 1 one-time, 1 bounded, 2 ok/);
+    expect(result.stdout).toMatch(/HEAPLENS\s+13 tracked scopes: 6 leaked, 2 one-time, 1 bounded, 4 ok/);
     expect(result.stdout).toMatch(/↳ \+[\d.]+ KB per test over 20 tests, allocated at src\/tracing\.ts:8:\d+ .*per test [▁▂▃▄▅▆▇█]{18,20}/);
   });
 
@@ -31,10 +31,12 @@ describe('verdicts from repetition (fixtures/vitest-kinds)', () => {
     expect(wrongVerdicts, output(result)).toEqual([]);
   });
 
-  it('gives the same verdicts with snapshots on', async () => {
+  it('gives the same verdicts with snapshots on, and each leak\'s first culprit with its growing site', async () => {
     const dir = copyFixture('vitest-4', 'vitest-kinds');
     const result = await runVitest('vitest-4', dir, [], { cli: ['--heap-snapshots'] });
     expect(result.code, output(result)).toBe(0);
+    expect(readReport(dir).scopes.filter((s) => s.verdict === 'leak' && s.snapshots).length).toBe(6);
     expect(kindProblems(readReport(dir), 'ts'), output(result)).toEqual([]);
+    expect(result.stdout).toMatch(/1\. routeHandler \(closure\) ×5,700, retains [\d.]+ MB, allocated at src\/handlers\.ts:4:\d+ in \d+ tests/);
   });
 });

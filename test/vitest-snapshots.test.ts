@@ -44,7 +44,8 @@ describe.each(['forks', 'threads', 'vmThreads'])('heaplens --heap-snapshots, poo
     );
     expect(firstCulprits).toEqual({
       'quote cache': 'PriceQuote',
-      'order subscribers that never unsubscribe': 'OrderSubscriber',
+      // The listener that was never removed, with what its context keeps (`this`, the subscriber).
+      'order subscribers that never unsubscribe': 'onOrder (closure)',
       'global plugin registry': 'PluginRecord',
       'poller with an uncleared interval': 'Timeout',
       'sample store': 'Float64Array',
@@ -64,7 +65,7 @@ describe.each(['forks', 'threads', 'vmThreads'])('heaplens --heap-snapshots, poo
     // The user root is `global`, or the vm context's global object (an Object) in vmThreads.
     expect(registry.culprits[0]!.path).toEqual(['(GC roots)', pool === 'vmThreads' ? 'Object' : 'global', '__pluginRegistry (Array)', '[0]', 'PluginRecord']);
     expect(report.scopes.find((s) => s.suite === 'order subscribers that never unsubscribe')!.culprits[0]!.path.join(' › ')).toMatch(
-      /_events \(Object\) › order \(Array\) › \[\d+\] \(onOrder\(\)\) › context \(system \/ Context\) › this › OrderSubscriber$/,
+      /_events \(Object\) › order \(Array\) › \[\d+\] › onOrder \(closure\)$/,
     );
     expect(result.stdout).toMatch(/1\. PriceQuote ×30,000, retains [\d.]+ MB/);
 

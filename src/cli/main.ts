@@ -2,6 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pc from 'picocolors';
 import { diffSnapshots, HeapSnapshotError, inspectSnapshot } from '../engine/index.js';
 import { HEAPLENS_VERSION } from '../version.js';
@@ -33,7 +34,9 @@ async function engineCommand(cli: Extract<ReturnType<typeof parseCliArgs>, { kin
   const colors = pc.createColors(pc.isColorSupported);
   try {
     if (cli.kind === 'diff') {
-      const diff = await diffSnapshots(cli.before, cli.after, { top: cli.top });
+      // Whose code holds an object is judged against the current folder as the project root.
+      const context = { root: process.cwd().replace(/\\/g, '/'), ownDir: fileURLToPath(new URL('.', import.meta.url)).replace(/\\/g, '/').replace(/\/$/, '') };
+      const diff = await diffSnapshots(cli.before, cli.after, { top: cli.top, context });
       if (cli.json) out([JSON.stringify(diff, null, 2)]);
       else out(renderDiff(diff, cli.top, colors));
     } else {

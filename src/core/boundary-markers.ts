@@ -25,6 +25,8 @@ export class BoundaryLog {
   private testCount = 0;
   /** Every `stride`-th test is marked. */
   private readonly stride: number;
+  /** Called once, when the first test's last boundary is recorded (the deferred baseline snapshot). */
+  onFirstTestEnd: (() => void) | null = null;
 
   /**
    * `expectedTests`: how many tests the scope will run, when the runner says;
@@ -49,6 +51,11 @@ export class BoundaryLog {
       this.externalAtTest.push(external);
     }
     const test = this.testCount - 1;
+    if (kind === 'after' && test === 0 && this.onFirstTestEnd) {
+      const firstTestEnded = this.onFirstTestEnd;
+      this.onFirstTestEnd = null;
+      firstTestEnded();
+    }
     if (test < 0 || test % this.stride !== 0 || this.markers.length >= HARD_MAX_MARKERS) return;
     // The first test's start is marked twice: a later test whose start marker
     // the sampler missed is recovered from the previous test's end marker

@@ -32,7 +32,13 @@ export interface ScopeRecord {
 /** What happened to a scope's snapshots; paths are relative to outDir. */
 export type SnapshotOutcome =
   | { readonly status: 'off' }
-  | { readonly status: 'written'; readonly before: string; readonly after: string | null }
+  | {
+      readonly status: 'written';
+      readonly before: string;
+      readonly after: string | null;
+      /** Tests that had run when the before snapshot was taken: 0 (at the scope's start) or 1 (after the first test, so warm-up is left out). */
+      readonly baselineAfterTests?: number;
+    }
   | { readonly status: 'skipped'; readonly reason: string; readonly before: string | null };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;

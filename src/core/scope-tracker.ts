@@ -4,12 +4,13 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeHeapSnapshot } from 'node:v8';
 import { createAllocationSampler, type SampledBytes } from './allocation-sampler.js';
-import { attribute, withExternal, type Attribution, type BoundaryKind } from './attribution.js';
+import { attribute, withExternal, type Attribution, type AttributionInput, type BoundaryKind, type SamplingProfile } from './attribution.js';
+import type { FrameContext } from './frames.js';
 import { BoundaryLog, createMarkerSource } from './boundary-markers.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { getGc, settleGc } from './gc.js';
 import { readExternal, readMeasurement, retainedTotal, type Measurement } from './measure.js';
-import { LEAK_FLOOR } from './repetition.js';
+import { LEAK_FLOOR, MIN_TESTS } from './repetition.js';
 import { scopeBaseName, snapshotFileName, type Phase, type ScopeKey, type WorkerIdentity } from './naming.js';
 import type { ResolvedOptions } from './options.js';
 import { joinInside, RECORDS_DIR, SNAPSHOTS_DIR } from './paths.js';
@@ -49,6 +50,20 @@ const BOUNDARIES_PER_TEST = { vitest: 2, jest: 4 } as const;
  */
 function flaggable(attribution: Attribution, growth: number, threshold: number): boolean {
   return attribution.total >= Math.min(LEAK_FLOOR, threshold / 4) || growth > threshold;
+}
+
+/**
+ * Reads and decodes the sampling profile in a frame of its own. Awaited in
+ * end() directly, the parsed profile stayed in a register of end()'s
+ * suspended frame while the after snapshot was written, and showed up in it
+ * as thousands of new strings (its call frames' URLs) held from a GC root.
+ */
+async function readAttribution(
+  read: () => Promise<SamplingProfile>,
+  input: Omit<AttributionInput, 'profile'>,
+  context: FrameContext,
+): Promise<Attribution> {
+  return attribute({ ...input, profile: await read() }, context);
 }
 
 /** The folder of the heaplens build running this (`dist`), whose frames are heaplens' own. */
@@ -142,17 +157,39 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
       // Written before the snapshot: if the worker dies from here on, the
       // reporter still learns that this scope started and never finished.
       await write(running());
+      let baselinePending = false;
+      let baselineWritten: Promise<void> = Promise.resolve();
       if (options.snapshots) {
-        const taken = snapshot(base, 'before', before);
-        snapshots = 'file' in taken
-          ? { status: 'written', before: taken.file, after: null }
-          : { status: 'skipped', reason: taken.skipped, before: null };
-        await write(running());
+        const takeBaseline = (afterTests: number) => {
+          const taken = snapshot(base, 'before', before);
+          snapshots = 'file' in taken
+            ? { status: 'written', before: taken.file, after: null, baselineAfterTests: afterTests }
+            : { status: 'skipped', reason: taken.skipped, before: null };
+          baselineWritten = write(running());
+        };
+        // The baseline of a scope that repeats (MIN_TESTS or more tests) is taken after its first
+        // test, so that the pair (and its Comparison view in DevTools) leaves out what the first
+        // run built once: compiled code, a lazily built table, modules imported in the test. What
+        // the later tests added is what repeats (memlab's baseline after a first iteration).
+        // Synchronous, inside the runner's hook that ends the first test.
+        if (tests !== null && tests >= MIN_TESTS && mark !== null) {
+          baselinePending = true;
+          log.onFirstTestEnd = () => {
+            baselinePending = false;
+            takeBaseline(1);
+          };
+        } else {
+          takeBaseline(0);
+          await baselineWritten;
+        }
       }
 
       return {
         async end() {
           logs.delete(log);
+          log.onFirstTestEnd = null;
+          await baselineWritten;
+          if (baselinePending) snapshots = { status: 'skipped', reason: 'no test ended in the scope, so there is no baseline snapshot', before: null };
           const after = await measure();
           let sampled: SampledBytes | null = null;
           let attribution: Attribution | null = null;
@@ -162,7 +199,7 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
             if (mark !== null) {
               // Read while the markers are alive; let go of them (and of the parsed profile) before the
               // after snapshot, so that neither shows up in it as new objects.
-              own = attribute({ profile: await sampler.profile(), mark, boundaries: log.boundaries, tests: log.tests }, frameContext);
+              own = await readAttribution(() => sampler.profile(), { mark, boundaries: log.boundaries, tests: log.tests }, frameContext);
               log.release();
               sampled = { bytes: own.total, samples: own.samples };
             }

@@ -12,7 +12,7 @@ const job = workerData as AnalysisJob;
 
 async function run(): Promise<ScopeAnalysis | EnvironmentAnalysis> {
   if (job.kind === 'probe') return { ok: true, retention: await explainProbe(job.snapshot, job.probe) };
-  const diff = await diffSnapshots(job.before, job.after, { top: job.top });
+  const diff = await diffSnapshots(job.before, job.after, { top: job.top, context: job.context });
   return {
     ok: true,
     culprits: diff.culprits,

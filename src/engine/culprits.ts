@@ -1,7 +1,12 @@
 import { NO_DISTANCE, type Distances } from './distances.js';
 import type { DominatorTree } from './dominators.js';
 import type { HeapGraph } from './graph.js';
+import type { FrameContext } from '../core/frames.js';
+import { createHolderFinder, type Holder, type HolderOwner } from './holders.js';
+import { culpritName } from './names.js';
 import { pathKey, retainerPath } from './paths.js';
+
+export { culpritName, STRING_CULPRIT } from './names.js';
 
 /** What a scope leaked: one class of new objects that are still reachable. */
 export interface Culprit {
@@ -17,6 +22,10 @@ export interface Culprit {
   readonly path: readonly string[];
   /** Sampled paths grouped by shape (indexes ignored), most common first. */
   readonly paths: ReadonlyArray<{ readonly path: readonly string[]; readonly count: number }>;
+  /** Whose code holds them (holders.ts): `user` or `library`, or `none` when the path does not say. */
+  readonly holder: HolderOwner;
+  /** The holding code's project-relative file (or a library's package), or null. */
+  readonly heldIn: string | null;
 }
 
 export interface CulpritOptions {
@@ -24,6 +33,8 @@ export interface CulpritOptions {
   readonly top?: number;
   /** Objects per culprit whose paths are computed and grouped. Default 20. */
   readonly pathSamples?: number;
+  /** The project root and heaplens' own folder: whose code holds an object. Without it, no holders are told apart. */
+  readonly context?: FrameContext;
 }
 
 export interface CulpritResult {
@@ -89,16 +100,13 @@ export function isRunnerPath(path: readonly string[]): boolean {
  */
 export const HOLDER_CLASSES = new Set(['Array', 'Object', 'Map', 'Set', 'system / Context', 'TimersList']);
 
-/** Closures are grouped by function name (`onOrder (closure)`), other objects by class. */
-export function culpritName(graph: HeapGraph, o: number): string {
-  if (graph.type(o) === graph.meta.nodeType.closure) {
-    const name = graph.name(o);
-    return name ? `${name} (closure)` : '(closure)';
-  }
-  return graph.className(o);
-}
+/** Holders whose objects are never culprits: the runner's, heaplens' and compiled code's. */
+const INTERNAL_HOLDERS = new Set<HolderOwner>(['runner', 'heaplens', 'engine']);
+const NO_HOLDER: Holder = { owner: 'none', file: null };
 
 interface ClassAccumulator {
+  name: string;
+  holder: Holder;
   count: number;
   size: number;
   retainedSize: number;
@@ -117,10 +125,13 @@ export function findCulprits(
   const topCount = options.top ?? 5;
   const pathSamples = options.pathSamples ?? 20;
   const types = graph.meta.nodeType;
-  const engineTypes = new Set([types.hidden, types.code, types.array, types.objectShape, types.number, types.synthetic, types.concatenatedString, types.slicedString]);
+  const engineTypes = new Set([types.hidden, types.code, types.array, types.objectShape, types.number, types.synthetic]);
+  const stringTypes = new Set([types.string, types.concatenatedString, types.slicedString]);
   const reachableNew = (o: number): boolean =>
     isNew[o] === 1 && distances.distance[o] !== NO_DISTANCE && !engineTypes.has(graph.type(o));
-  const isHolder = (o: number): boolean => graph.type(o) === types.closure || HOLDER_CLASSES.has(graph.className(o));
+  // A closure is what leaked, with what its context keeps (a registered handler and its payload), not a holder.
+  const isHolder = (o: number): boolean => graph.type(o) !== types.closure && HOLDER_CLASSES.has(graph.className(o));
+  const holderOf = options.context ? createHolderFinder(graph, distances, options.context) : () => NO_HOLDER;
   const { order, dominator } = tree;
 
   // Holders (collections, closures, contexts) that dominate a new object of
@@ -130,7 +141,8 @@ export function findCulprits(
   const strongBelow = new Uint8Array(n);
   for (let i = order.length - 1; i > 0; i -= 1) {
     const o = order[i]!;
-    if (strongBelow[o] || (reachableNew(o) && !isHolder(o))) strongBelow[dominator[o]!] = 1;
+    // A string is a value of the object that holds it (a label), not what that object keeps: it never makes its holder step aside.
+    if (strongBelow[o] || (reachableNew(o) && !isHolder(o) && !stringTypes.has(graph.type(o)))) strongBelow[dominator[o]!] = 1;
   }
   const transparent = (o: number): boolean => strongBelow[o] === 1 && isHolder(o);
   // Top-level candidates: new, reachable, not covered by a candidate above them that covers.
@@ -154,9 +166,13 @@ export function findCulprits(
   for (let i = 1; i < order.length; i += 1) {
     const o = order[i]!;
     if (!reachableNew(o)) continue;
+    // The parts of a cons string are strings too: a string counts once, at the top.
+    if (!top[o] && stringTypes.has(graph.type(o))) continue;
     const name = culpritName(graph, o);
-    let acc = byClass.get(name);
-    if (!acc) byClass.set(name, (acc = { count: 0, size: 0, retainedSize: 0, samples: [] }));
+    const holder = holderOf(o);
+    const key = `${name}\0${holder.owner}\0${holder.file ?? ''}`;
+    let acc = byClass.get(key);
+    if (!acc) byClass.set(key, (acc = { name, holder, count: 0, size: 0, retainedSize: 0, samples: [] }));
     acc.count += 1;
     acc.size += graph.selfSize(o);
     if (!top[o]) continue;
@@ -175,10 +191,11 @@ export function findCulprits(
   const culprits: Culprit[] = [];
   let userRetained = 0;
   let internalRetained = 0;
-  for (const [name, acc] of ranked) {
+  for (const [, acc] of ranked) {
+    const { name, holder } = acc;
     // Every object of the class sits inside another culprit's retained size: nothing of its own to show.
     if (acc.retainedSize === 0) continue;
-    if (isEngineClass(name)) {
+    if (isEngineClass(name) || INTERNAL_HOLDERS.has(holder.owner)) {
       internalRetained += acc.retainedSize;
       continue;
     }
@@ -197,12 +214,21 @@ export function findCulprits(
       else groups.set(key, { path, count: 1 });
     }
     const paths = [...groups.values()].sort((a, b) => b.count - a.count);
-    if (paths.length > 0 && paths.every((g) => isRunnerPath(g.path))) {
+    if (holder.owner === 'none' && paths.length > 0 && paths.every((g) => isRunnerPath(g.path))) {
       internalRetained += acc.retainedSize;
       continue;
     }
     userRetained += acc.retainedSize;
-    culprits.push({ name, count: acc.count, size: acc.size, retainedSize: acc.retainedSize, path: paths[0]?.path ?? [], paths: paths.slice(0, 3) });
+    culprits.push({
+      name,
+      count: acc.count,
+      size: acc.size,
+      retainedSize: acc.retainedSize,
+      path: paths[0]?.path ?? [],
+      paths: paths.slice(0, 3),
+      holder: holder.owner,
+      heldIn: holder.file,
+    });
   }
   return { culprits, newReachable, userRetained, internalRetained };
 }

@@ -1,6 +1,7 @@
 import type { Distances } from './distances.js';
 import { NO_DISTANCE } from './distances.js';
 import type { HeapGraph } from './graph.js';
+import { culpritName } from './names.js';
 
 /** How the synthetic root is shown at the start of a path. */
 export const ROOT_LABEL = '(GC roots)';
@@ -63,7 +64,8 @@ export function retainerPath(graph: HeapGraph, distances: Distances, node: numbe
   if (current !== root) steps.push(graph.className(current));
   steps.push(ROOT_LABEL);
   steps.reverse();
-  steps.push(graph.className(node));
+  // The object itself, named as its culprit is: `onOrder (closure)`, `string`, `PriceQuote`.
+  steps.push(culpritName(graph, node));
   return shortenPath(steps, MAX_SEGMENTS);
 }
 

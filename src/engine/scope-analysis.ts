@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import type { FrameContext } from '../core/frames.js';
 import type { Culprit } from './culprits.js';
 import type { ObjectRetention } from './object-path.js';
 
@@ -22,7 +23,7 @@ export type EnvironmentAnalysis =
 
 /** One job for the analysis worker. */
 export type AnalysisJob =
-  | { readonly kind: 'diff'; readonly before: string; readonly after: string; readonly top: number }
+  | { readonly kind: 'diff'; readonly before: string; readonly after: string; readonly top: number; readonly context: FrameContext }
   | { readonly kind: 'probe'; readonly snapshot: string; readonly probe: string };
 
 type ResultOf<J extends AnalysisJob> = J extends { kind: 'diff' } ? ScopeAnalysis : EnvironmentAnalysis;
@@ -66,6 +67,8 @@ export class AnalysisQueue {
   constructor(
     private readonly workerFile: URL,
     private readonly top: number,
+    /** The project root and heaplens' folder, to tell whose code holds an object. */
+    private readonly context: FrameContext,
   ) {}
 
   private enqueue<J extends AnalysisJob>(key: string, job: J): Promise<ResultOf<J>> {
@@ -79,7 +82,7 @@ export class AnalysisQueue {
 
   /** Queues a scope's pair once (keyed by its before file); returns its pending result. */
   add(before: string, after: string): Promise<ScopeAnalysis> {
-    return this.enqueue(before, { kind: 'diff', before, after, top: this.top });
+    return this.enqueue(before, { kind: 'diff', before, after, top: this.top, context: this.context });
   }
 
   /** Queues the explanation of a retained environment's snapshot once. */

@@ -11,6 +11,7 @@ import {
   type Report,
   type ReportEnvironment,
   type ReportFile,
+  type ReportCulprit,
   type ReportScope,
   type ReportSite,
 } from './schema.js';
@@ -164,7 +165,9 @@ export function toReportScope(record: ScopeRecord, threshold: number): ReportSco
     culprits: [],
     analysisError: null,
     snapshots:
-      snaps.status === 'written' && snaps.after !== null ? { before: snaps.before, after: snaps.after } : null,
+      snaps.status === 'written' && snaps.after !== null
+        ? { before: snaps.before, after: snaps.after, baselineAfterTests: snaps.baselineAfterTests ?? 0 }
+        : null,
     snapshotsSkipped:
       snaps.status === 'skipped'
         ? snaps.reason
@@ -182,15 +185,43 @@ export function toReportScope(record: ScopeRecord, threshold: number): ReportSco
 export function withAnalysis(scope: ReportScope, analysis: ScopeAnalysis | undefined): ReportScope {
   if (!analysis) return scope;
   if (!analysis.ok) return { ...scope, analysisError: analysis.error };
-  const culprits = analysis.culprits.map((c) => ({
-    name: c.name,
-    count: c.count,
-    size: c.size,
-    retainedSize: c.retainedSize,
-    path: c.path,
-    paths: c.paths,
-  }));
+  const culprits = rankCulprits(
+    analysis.culprits.map((c) => {
+      const grew = growingSiteIn(scope.sites, c.heldIn);
+      return {
+        name: c.name,
+        count: c.count,
+        size: c.size,
+        retainedSize: c.retainedSize,
+        path: c.path,
+        paths: c.paths,
+        heldIn: c.heldIn,
+        site: grew?.site ?? null,
+        tests: grew?.tests ?? null,
+      };
+    }),
+  );
   return { ...scope, culprits };
+}
+
+/** `src/cache.ts` of `src/cache.ts:5:3`. */
+function fileOfSite(site: string): string {
+  return site.replace(/:\d+:\d+$/, '');
+}
+
+/**
+ * The growing allocation site (kept memory test after test) in the file
+ * whose code holds a culprit, the largest if several: how a class of new
+ * objects is matched to the repetition evidence without per-object stacks.
+ */
+export function growingSiteIn(sites: readonly ReportSite[], heldIn: string | null): ReportSite | null {
+  if (heldIn === null) return null;
+  return sites.filter((s) => s.owner === 'user' && s.shape === 'growing' && fileOfSite(s.site) === heldIn).sort((a, b) => b.bytes - a.bytes)[0] ?? null;
+}
+
+/** Culprits held by the code of a growing site first (what repeats, not warm-up), then by retained size. */
+export function rankCulprits(culprits: readonly ReportCulprit[]): ReportCulprit[] {
+  return [...culprits].sort((a, b) => Number(b.site !== null) - Number(a.site !== null) || b.retainedSize - a.retainedSize);
 }
 
 /** Flagged first, then by file and suite, so the order is stable across runs. */

@@ -9,7 +9,7 @@ const count = (n: number) => n.toLocaleString('en-US');
 /** A culprit and its grouped retainer paths, indented by `indent`. */
 export function renderCulprit(culprit: Culprit, rank: number, c: Colors, indent = '  '): string[] {
   const lines = [
-    `${indent}${c.bold(`${rank}. ${culprit.name}`)}  ×${count(culprit.count)}  size ${formatBytes(culprit.size)}  retained ${c.red(formatBytes(culprit.retainedSize))}`,
+    `${indent}${c.bold(`${rank}. ${culprit.name}`)}  ×${count(culprit.count)}  size ${formatBytes(culprit.size)}  retained ${c.red(formatBytes(culprit.retainedSize))}${culprit.heldIn ? `  held in ${culprit.heldIn}` : ''}`,
   ];
   for (const group of culprit.paths) {
     const times = group.count > 1 ? c.dim(`${group.count} × `) : '';

@@ -59,6 +59,12 @@ function explanation(scope: ReportScope): string | null {
   return scope.verdict === 'ok' ? scope.runnerNote : scope.reason;
 }
 
+/** Where a culprit is held, and the growing site it was allocated at: ", allocated at src/a.ts:5:3 in 19 tests". */
+export function culpritOrigin(culprit: ReportCulprit): string {
+  if (culprit.site !== null) return `, allocated at ${printable(culprit.site)} in ${culprit.tests ?? 0} tests`;
+  return culprit.heldIn !== null ? `, held in ${printable(culprit.heldIn)}` : '';
+}
+
 /** The top culprits of a flagged scope, each with its most common retainer path. */
 export function renderCulprits(culprits: readonly ReportCulprit[], indent: string, c: Colors, max = 3): string[] {
   const lines: string[] = [];
@@ -67,7 +73,7 @@ export function renderCulprits(culprits: readonly ReportCulprit[], indent: strin
   const shown = culprits.slice(0, max).filter((culprit, i) => i === 0 || culprit.retainedSize >= floor);
   shown.forEach((culprit, i) => {
     lines.push(
-      `${indent}${c.bold(`${i + 1}. ${printable(culprit.name)}`)} ×${culprit.count.toLocaleString('en-US')}, retains ${c.red(formatBytes(culprit.retainedSize))}`,
+      `${indent}${c.bold(`${i + 1}. ${printable(culprit.name)}`)} ×${culprit.count.toLocaleString('en-US')}, retains ${c.red(formatBytes(culprit.retainedSize))}${culpritOrigin(culprit)}`,
     );
     const more = culprit.paths.length > 1 ? c.dim(`  (+${culprit.paths.length - 1} other path${culprit.paths.length > 2 ? 's' : ''})`) : '';
     if (culprit.path.length > 0) lines.push(`${indent}   ${shortenPath(culprit.path).map(printable).join(c.dim(' › '))}${more}`);
@@ -166,7 +172,8 @@ export function renderFiles(report: Report, ctx: RenderContext): string[] {
     lines.push(
       c.dim(
         'Open a pair in Chrome DevTools: Memory › Load profile… (load the before, then the after file), ' +
-          'select the after snapshot and switch the view to Comparison.',
+          'select the after snapshot and switch the view to Comparison. ' +
+          'A scope of 3 or more tests has its before snapshot taken after its first test: the comparison shows what the later tests added.',
       ),
     );
   }

@@ -1,4 +1,5 @@
-import { relative } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pc from 'picocolors';
 import type { EnvironmentRecord } from '../core/environment-record.js';
 import { ENV } from '../core/env.js';
@@ -35,7 +36,10 @@ export class RunCollector {
   /** Before any worker starts: the new run replaces the last one's output. */
   start(): void {
     prepareOutDir(this.options.outDir);
-    this.queue = new AnalysisQueue(this.analyseWorker, TOP_CULPRITS);
+    const root = this.options.root.replace(/\\/g, '/').replace(/\/$/, '');
+    // The worker file is in heaplens' dist/engine: its frames and timers are heaplens' own.
+    const ownDir = resolve(dirname(fileURLToPath(this.analyseWorker)), '..').replace(/\\/g, '/');
+    this.queue = new AnalysisQueue(this.analyseWorker, TOP_CULPRITS, { root, ownDir });
   }
 
   /** Queues the snapshot pairs of one finished test file's flagged scopes. */

@@ -81,8 +81,11 @@ export interface ReportScope {
   readonly culprits: readonly ReportCulprit[];
   /** Why the snapshot pair could not be analysed, or null. */
   readonly analysisError: string | null;
-  /** Paths relative to outDir; null when snapshots were off or skipped. */
-  readonly snapshots: { readonly before: string; readonly after: string } | null;
+  /**
+   * Paths relative to outDir. `baselineAfterTests`: tests run when the before snapshot was taken — 1 for a
+   * scope of 3 or more tests (its first test's warm-up is left out of the pair), else 0 (the scope's start).
+   */
+  readonly snapshots: { readonly before: string; readonly after: string; readonly baselineAfterTests: number } | null;
   /** Why there are no snapshots although they were on, or null. */
   readonly snapshotsSkipped: string | null;
   /** The parts of `heap`, for reading the figures: null when `heap` is null. */
@@ -106,6 +109,12 @@ export interface ReportCulprit {
   readonly path: readonly string[];
   /** Sampled paths grouped by shape, most common first. */
   readonly paths: ReadonlyArray<{ readonly path: readonly string[]; readonly count: number }>;
+  /** The project file (or library package) whose code holds them: a closure's context or a module's exports; null when the path does not say. */
+  readonly heldIn: string | null;
+  /** The allocation site in that file that kept memory test after test (a growing site), or null. Culprits with one come first. */
+  readonly site: string | null;
+  /** How many tests allocated at `site` (after the first), or null. */
+  readonly tests: number | null;
 }
 
 /** A test file whose environment (its global object) was still alive after the file ended. */
