@@ -5,10 +5,13 @@ import { markerBytes } from '../src/core/attribution.js';
 describe('BoundaryLog', () => {
   it('marks the first test\'s start twice (nothing before it to recover a missed marker from), later boundaries once', () => {
     const log = new BoundaryLog(3, 2);
-    const marker = createMarkerSource();
+    const next = createMarkerSource();
+    // As the tracker calls it: one marker shared by the open scopes at a boundary, and fresh ones for copies.
     for (let test = 0; test < 3; test += 1) {
-      log.add('test', true, marker, 0);
-      log.add('after', false, marker, 0);
+      for (const kind of ['test', 'after'] as const) {
+        let shared: ReturnType<typeof next> | null = null;
+        log.add(kind, kind === 'test', () => (shared ??= next()), 0, next);
+      }
     }
     expect(log.tests).toBe(3);
     expect(log.boundaries.map((b) => [b.marker, b.kind, b.test])).toEqual([

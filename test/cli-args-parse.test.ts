@@ -23,6 +23,7 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs(['--', 'npx', 'vitest', 'run'])).toEqual({
       kind: 'run',
       snapshots: false,
+      repeat: false,
       failOnLeak: false,
       outDir: undefined,
       command: ['npx', 'vitest', 'run'],
@@ -31,10 +32,11 @@ describe('parseCliArgs', () => {
 
   it('reads its own options and passes everything after -- through', () => {
     expect(
-      parseCliArgs(['--heap-snapshots', '--fail-on-leak', '--out-dir', 'out', '--', 'npx', 'vitest', '--help', '--', 'x']),
+      parseCliArgs(['--heap-snapshots', '--heap-repeat', '--fail-on-leak', '--out-dir', 'out', '--', 'npx', 'vitest', '--help', '--', 'x']),
     ).toEqual({
       kind: 'run',
       snapshots: true,
+      repeat: true,
       failOnLeak: true,
       outDir: 'out',
       command: ['npx', 'vitest', '--help', '--', 'x'],

@@ -10,10 +10,11 @@ describe('commandEnv', () => {
   });
 
   it('sets each variable when asked', () => {
-    expect(commandEnv(base, { snapshots: true, failOnLeak: true, outDir: 'out', handshake: '/tmp/hs.json' })).toEqual({
+    expect(commandEnv(base, { snapshots: true, repeat: true, failOnLeak: true, outDir: 'out', handshake: '/tmp/hs.json' })).toEqual({
       PATH: '/usr/bin',
       HOME: '/home/me',
       HEAPLENS_SNAPSHOTS: '1',
+      HEAPLENS_REPEAT: '1',
       HEAPLENS_FAIL_ON_LEAK: '1',
       HEAPLENS_OUT_DIR: 'out',
       HEAPLENS_HANDSHAKE: '/tmp/hs.json',

@@ -20,6 +20,12 @@ describe('readOverrides', () => {
     expect(readOverrides({ HEAPLENS_SNAPSHOTS: value }, [])).toEqual({ snapshots: expected });
   });
 
+  it('reads the repeat pass from HEAPLENS_REPEAT and from -- --heap-repeat', () => {
+    expect(readOverrides({ HEAPLENS_REPEAT: '1' }, [])).toEqual({ repeat: true });
+    expect(readOverrides({ HEAPLENS_REPEAT: 'off' }, [])).toEqual({ repeat: false });
+    expect(readOverrides({}, ['node', 'vitest', '--', '--heap-repeat'])).toEqual({ repeat: true });
+  });
+
   it('ignores an empty HEAPLENS_SNAPSHOTS', () => {
     expect(readOverrides({ HEAPLENS_SNAPSHOTS: '' }, [])).toEqual({});
   });

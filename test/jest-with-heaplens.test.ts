@@ -40,6 +40,7 @@ function resolvedFor(root: string, extra: Partial<ResolvedOptions> = {}): Resolv
     snapshots: false,
     failOnLeak: false,
     snapshotMaxHeap: null,
+    repeat: false,
     ...extra,
   };
 }

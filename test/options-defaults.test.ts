@@ -14,6 +14,7 @@ describe('resolveOptions defaults and overrides', () => {
       snapshots: false,
       failOnLeak: false,
       snapshotMaxHeap: null,
+      repeat: false,
     });
     expect(resolveOptions(null, root)).toEqual(resolveOptions({}, root));
   });

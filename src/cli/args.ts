@@ -1,7 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 export const USAGE = `Usage:
-  heaplens [--heap-snapshots] [--out-dir DIR] [--fail-on-leak] -- <test command...>
+  heaplens [--heap-snapshots] [--heap-repeat] [--out-dir DIR] [--fail-on-leak] -- <test command...>
   heaplens diff <before.heapsnapshot> <after.heapsnapshot> [--top N] [--json]
   heaplens inspect <snapshot.heapsnapshot> [--top N] [--json]
 
@@ -19,6 +19,7 @@ Options:
   --top N            diff/inspect: how many rows (default 10)
   --json             diff/inspect: print JSON instead of text
   --heap-snapshots   write a before/after .heapsnapshot per tracked scope
+  --heap-repeat      run the tests of scopes with fewer than 3 tests again, to judge them by repetition
   --out-dir DIR      where report.json and snapshots go (default .heaplens)
   --fail-on-leak     exit 1 when any tracked scope leaks, even if tests passed
   -h, --help         show this help
@@ -33,6 +34,7 @@ export type CliCommand =
   | {
       readonly kind: 'run';
       readonly snapshots: boolean;
+      readonly repeat: boolean;
       readonly failOnLeak: boolean;
       readonly outDir: string | undefined;
       readonly command: readonly string[];
@@ -40,6 +42,7 @@ export type CliCommand =
 
 const OPTIONS = {
   'heap-snapshots': { type: 'boolean' },
+  'heap-repeat': { type: 'boolean' },
   'out-dir': { type: 'string' },
   'fail-on-leak': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -110,6 +113,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   return {
     kind: 'run',
     snapshots: values['heap-snapshots'] ?? false,
+    repeat: values['heap-repeat'] ?? false,
     failOnLeak: values['fail-on-leak'] ?? false,
     outDir: values['out-dir'],
     command,

@@ -16,11 +16,12 @@ export type RunOutcome =
 /** Environment for the test command: heaplens settings on top of the caller's. */
 export function commandEnv(
   base: NodeJS.ProcessEnv,
-  settings: { snapshots: boolean; failOnLeak: boolean; outDir: string | undefined; handshake: string },
+  settings: { snapshots: boolean; repeat?: boolean; failOnLeak: boolean; outDir: string | undefined; handshake: string },
 ): NodeJS.ProcessEnv {
   return {
     ...base,
     ...(settings.snapshots ? { [ENV.snapshots]: '1' } : {}),
+    ...(settings.repeat ? { [ENV.repeat]: '1' } : {}),
     ...(settings.failOnLeak ? { [ENV.failOnLeak]: '1' } : {}),
     ...(settings.outDir ? { [ENV.outDir]: settings.outDir } : {}),
     [ENV.handshake]: settings.handshake,

@@ -45,7 +45,13 @@ export class BoundaryLog {
    * (shared with nested scopes); `external` is external memory now, read
    * once per boundary by the caller for every open scope.
    */
-  add(kind: BoundaryKind, startsTest: boolean, marker: () => { index: number; array: unknown[] }, external: number): void {
+  add(
+    kind: BoundaryKind,
+    startsTest: boolean,
+    marker: () => { index: number; array: unknown[] },
+    external: number,
+    freshMarker: () => { index: number; array: unknown[] } = marker,
+  ): void {
     if (startsTest) {
       this.testCount += 1;
       this.externalAtTest.push(external);
@@ -60,9 +66,10 @@ export class BoundaryLog {
     // The first test's start is marked twice: a later test whose start marker
     // the sampler missed is recovered from the previous test's end marker
     // (attribution.ts), the first one has none before it.
-    const copies = startsTest && test === 0 ? 2 : 1;
-    for (let copy = 0; copy < copies; copy += 1) {
-      const { index, array } = marker();
+    // `marker` is shared by the open scopes at this boundary; the copy must be a marker of its own.
+    const copies = startsTest && test === 0 ? [marker, freshMarker] : [marker];
+    for (const next of copies) {
+      const { index, array } = next();
       this.markers.push(array);
       this.boundaries.push({ marker: index, kind, test });
     }

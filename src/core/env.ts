@@ -5,6 +5,7 @@ export const ENV = {
   snapshots: 'HEAPLENS_SNAPSHOTS',
   failOnLeak: 'HEAPLENS_FAIL_ON_LEAK',
   outDir: 'HEAPLENS_OUT_DIR',
+  repeat: 'HEAPLENS_REPEAT',
   /** Where the reporter tells the `heaplens` CLI which report it wrote. */
   handshake: 'HEAPLENS_HANDSHAKE',
 } as const;
@@ -25,9 +26,11 @@ export function readOverrides(env: NodeJS.ProcessEnv, argv: readonly string[]): 
   const snapshots = passed.includes(SNAPSHOT_FLAG) ? true : flag(env[ENV.snapshots]);
   const failOnLeak = passed.includes('--fail-on-leak') ? true : flag(env[ENV.failOnLeak]);
   const outDir = env[ENV.outDir] || undefined;
+  const repeat = passed.includes('--heap-repeat') ? true : flag(env[ENV.repeat]);
   return {
     ...(snapshots === undefined ? {} : { snapshots }),
     ...(failOnLeak === undefined ? {} : { failOnLeak }),
     ...(outDir === undefined ? {} : { outDir }),
+    ...(repeat === undefined ? {} : { repeat }),
   };
 }

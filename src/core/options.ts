@@ -23,6 +23,13 @@ export interface HeaplensOptions {
   snapshotMaxHeap?: number | string;
   /** Set to false to turn tracking off (`trackHeap()` becomes a no-op). Default true. */
   enabled?: boolean;
+  /**
+   * Run each test of a tracked scope with fewer than 3 tests again (Vitest's `repeats`, with its hooks; on
+   * Jest, copies of the tests appended to their describe block), so that its verdict rests on repetition
+   * instead of the threshold. Default off: a test that is not idempotent fails when repeated.
+   * `--heap-repeat` or `HEAPLENS_REPEAT=1` turn it on.
+   */
+  repeat?: boolean;
 }
 
 /** Options after validation, as passed to workers (plain JSON). */
@@ -35,6 +42,7 @@ export interface ResolvedOptions {
   readonly snapshots: boolean;
   readonly failOnLeak: boolean;
   readonly snapshotMaxHeap: number | null;
+  readonly repeat: boolean;
 }
 
 export const DEFAULT_THRESHOLD = 1024 * 1024;
@@ -66,9 +74,10 @@ export interface Overrides {
   readonly snapshots?: boolean;
   readonly failOnLeak?: boolean;
   readonly outDir?: string;
+  readonly repeat?: boolean;
 }
 
-const KNOWN = new Set(['include', 'threshold', 'outDir', 'snapshots', 'failOnLeak', 'snapshotMaxHeap', 'enabled']);
+const KNOWN = new Set(['include', 'threshold', 'outDir', 'snapshots', 'failOnLeak', 'snapshotMaxHeap', 'enabled', 'repeat']);
 
 function fail(where: string, message: string): never {
   throw new HeaplensConfigError(`heaplens: ${message}. Fix it in ${where}.`);
@@ -122,7 +131,7 @@ export function resolveOptions(
     snapshotMaxHeap = parsed;
   }
 
-  for (const key of ['snapshots', 'failOnLeak', 'enabled'] as const) {
+  for (const key of ['snapshots', 'failOnLeak', 'enabled', 'repeat'] as const) {
     if (raw[key] !== undefined && typeof raw[key] !== 'boolean') {
       fail(where, `option '${key}' must be true or false (got ${show(raw[key])})`);
     }
@@ -146,5 +155,6 @@ export function resolveOptions(
     snapshots: overrides.snapshots ?? (raw.snapshots as boolean | undefined) ?? false,
     failOnLeak: overrides.failOnLeak ?? (raw.failOnLeak as boolean | undefined) ?? false,
     snapshotMaxHeap,
+    repeat: overrides.repeat ?? (raw.repeat as boolean | undefined) ?? false,
   };
 }

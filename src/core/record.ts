@@ -22,6 +22,8 @@ export interface ScopeRecord {
   readonly attribution: Attribution | null;
   /** Bytes of heaplens' boundary markers alive at the scope's end (not the suite's; subtracted from `after`). */
   readonly markerBytes: number;
+  /** How many times each test ran (the repeat pass); 1, or absent, without it. */
+  readonly runsPerTest?: number;
   readonly snapshots: SnapshotOutcome;
   /** Why measuring was impossible, when it was. */
   readonly error: string | null;

@@ -25,6 +25,16 @@ import { formatBytes } from './bytes.js';
 import { isSpyPackage } from './frames.js';
 
 export const MIN_TESTS = 3;
+
+/**
+ * Runs per test for the repeat pass (option `repeat`): enough for MIN_TESTS
+ * observed runs in a scope of 1 or 2 tests (3 runs of 1 test, 2 of 2), else 1.
+ * Running the same tests again in the same worker is the ground truth of
+ * repetition: warm-up is kept once, a leak again in every run.
+ */
+export function runsPerTest(tests: number): number {
+  return tests > 0 && tests < MIN_TESTS ? Math.ceil(MIN_TESTS / tests) : 1;
+}
 export const SITE_FLOOR = 32 * 1024;
 export const LEAK_FLOOR = 256 * 1024;
 /** Share of a site's kept bytes that must come from the second half of the tests for it to be `recent`. */

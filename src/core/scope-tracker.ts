@@ -30,8 +30,11 @@ export interface OpenScope {
 }
 
 export interface ScopeTracker {
-  /** `tests`: how many tests the scope will run, when the runner knows (spaces out boundary markers in large scopes). */
-  begin(key: ScopeKey, tests?: number | null): Promise<OpenScope>;
+  /**
+   * `tests`: how many test runs the scope will have, when the runner knows (spaces out boundary markers in
+   * large scopes); `runsPerTest`: how many of them are each test's (the repeat pass), 1 by default.
+   */
+  begin(key: ScopeKey, tests?: number | null, runsPerTest?: number): Promise<OpenScope>;
   /**
    * A test or hook boundary inside the open scopes (`startsTest` for the
    * first boundary of each test). Cheap: no GC, one small allocation.
@@ -117,9 +120,9 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
       let shared: { index: number; array: unknown[] } | null = null;
       const marker = () => (shared ??= nextMarker());
       const external = startsTest ? readExternal() : 0;
-      for (const log of logs) log.add(kind, startsTest, marker, external);
+      for (const log of logs) log.add(kind, startsTest, marker, external, nextMarker);
     },
-    async begin(key, tests = null) {
+    async begin(key, tests = null, runsPerTest = 1) {
       await mkdir(recordsDir, { recursive: true });
       if (options.snapshots) await mkdir(snapshotsDir, { recursive: true });
       const base = scopeBaseName(key, worker);
@@ -139,6 +142,7 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
         suite: key.suite,
         ordinal: key.ordinal,
         worker,
+        ...(runsPerTest > 1 ? { runsPerTest } : {}),
       } as const;
       let snapshots: SnapshotOutcome = { status: 'off' };
       const running = (): ScopeRecord => ({

@@ -101,7 +101,10 @@ export function judge(record: ScopeRecord, threshold: number): Judgement {
   const retained = retainedBytes(record, heap);
   if (record.attribution) {
     const judged = judgeRepetition(record.attribution, retained.bytes, threshold);
-    return { ...judged, heap, retained };
+    const runs = record.runsPerTest ?? 1;
+    const distinct = Math.round(record.attribution.tests / runs);
+    const repeated = runs > 1 ? ` (repeat pass: ${distinct === 1 ? 'its test' : `each of its ${distinct} tests`} ran ${runs} times)` : '';
+    return { ...judged, reason: `${judged.reason}${repeated}`, heap, retained };
   }
   const none = { growing: [], rate: null, runnerNote: null } as const;
   const kept =

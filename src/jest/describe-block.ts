@@ -15,6 +15,29 @@ export function describePath(block: DescribeBlock): string {
 }
 
 /** Tests in a block and its nested blocks. */
+/**
+ * The repeat pass for Jest, which has no `repeats`: appends `runs - 1` copies
+ * of each test to its describe block before the block runs (from
+ * `run_describe_start`, which circus awaits before it reads the children), so
+ * the block's tests run again, in order, after the first pass. A copy is a
+ * shallow clone of the not yet run test with fresh `errors`; its name says it
+ * is a repeat. Returns how many copies were added.
+ */
+export function appendRepeats(block: DescribeBlock, runs: number): number {
+  const children = block.children as Array<Record<string, unknown>> | undefined;
+  if (!children || runs <= 1) return 0;
+  let added = 0;
+  for (const child of [...children]) if (child.type === 'describeBlock') added += appendRepeats(child as unknown as DescribeBlock, runs);
+  const tests = children.filter((child) => child.type === 'test');
+  for (let run = 2; run <= runs; run += 1) {
+    for (const test of tests) {
+      children.push({ ...test, name: `${String(test.name)} (heaplens repeat ${run} of ${runs})`, errors: [], retryReasons: [] });
+      added += 1;
+    }
+  }
+  return added;
+}
+
 export function countTests(block: DescribeBlock): number {
   let count = 0;
   for (const child of block.children ?? []) {

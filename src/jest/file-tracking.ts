@@ -3,7 +3,8 @@ import type { WatchedEnvironment } from '../core/environment-watch.js';
 import { toPosixRelative } from '../core/paths.js';
 import { installRuntime } from '../core/runtime.js';
 import type { OpenScope } from '../core/scope-tracker.js';
-import { countTests, describePath, isRootBlock } from './describe-block.js';
+import { runsPerTest } from '../core/repetition.js';
+import { appendRepeats, countTests, describePath, isRootBlock } from './describe-block.js';
 import type { CircusEvent, CircusState, DescribeBlock } from './types.js';
 import type { WorkerTracking } from './worker-state.js';
 
@@ -86,7 +87,10 @@ export class FileTracking {
     const suite = describePath(block);
     const ordinal = this.ordinals.get(suite) ?? 0;
     this.ordinals.set(suite, ordinal + 1);
-    const opening = this.tracking.tracker.begin({ file: this.file, suite, ordinal }, countTests(block));
+    const tests = countTests(block);
+    const runs = this.tracking.repeat ? runsPerTest(tests) : 1;
+    if (runs > 1) appendRepeats(block, runs);
+    const opening = this.tracking.tracker.begin({ file: this.file, suite, ordinal }, tests * runs, runs);
     this.open.set(block, opening);
     await opening;
   }

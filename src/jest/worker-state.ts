@@ -10,6 +10,8 @@ export interface WorkerTracking {
   readonly worker: WorkerIdentity;
   readonly tracker: ScopeTracker;
   readonly watch: EnvironmentWatch;
+  /** The repeat pass (option `repeat`). */
+  readonly repeat: boolean;
   /** Project-relative files matched by `include` (globbed once per worker). */
   readonly included: ReadonlySet<string>;
 }
@@ -37,6 +39,7 @@ export function workerTracking(options: ResolvedOptions, jestVersion: string): W
       worker,
       tracker: createScopeTracker({ options, runner, worker }),
       watch: createEnvironmentWatch({ options, runner, worker }),
+      repeat: options.repeat,
       included: new Set(
         options.include.length === 0
           ? []

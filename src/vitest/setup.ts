@@ -8,6 +8,7 @@ import { threadId } from 'node:worker_threads';
 import * as vitest from 'vitest';
 import { toPosixRelative } from '../core/paths.js';
 import { installRuntime } from '../core/runtime.js';
+import { runsPerTest } from '../core/repetition.js';
 import { createScopeTracker, type OpenScope } from '../core/scope-tracker.js';
 import { PROVIDE_KEY, type ProvidedHeaplens } from './provided.js';
 import { countTests, fileOf, suiteFromHookArgs, suitePath, type SuiteTask } from './suite-task.js';
@@ -19,10 +20,23 @@ type Hook = (...args: unknown[]) => unknown;
 type Register = (fn: Hook, timeout?: number) => void;
 const hooks = vitest as unknown as { aroundAll?: Register; beforeAll: Register; afterAll: Register; beforeEach: Register; afterEach: Register };
 
-/** The test a hook runs for: Vitest passes the test context first (`context.task`). */
+/** The test run a hook runs for: Vitest passes the test context first (`context.task`); a repeated test's runs differ by `repeatCount`. */
 function testIdOf(args: readonly unknown[]): string | null {
-  const task = (args[0] as { task?: { id?: unknown } } | undefined)?.task;
-  return typeof task?.id === 'string' ? task.id : null;
+  const task = (args[0] as { task?: { id?: unknown; result?: { repeatCount?: unknown } } } | undefined)?.task;
+  if (typeof task?.id !== 'string') return null;
+  const run = task.result?.repeatCount;
+  return typeof run === 'number' && run > 0 ? `${task.id}#${run}` : task.id;
+}
+
+/** Makes Vitest run each test of a suite `runs` times (its `repeats`, hooks included), unless the test asks for more. */
+function repeatTests(suite: SuiteTask, runs: number): void {
+  for (const task of suite.tasks ?? []) {
+    if (task.type === 'suite') repeatTests(task, runs);
+    else {
+      const test = task as unknown as { repeats?: number };
+      test.repeats = Math.max(test.repeats ?? 0, runs - 1);
+    }
+  }
 }
 
 const provided = (vitest.inject as (key: string) => unknown)(PROVIDE_KEY) as ProvidedHeaplens | undefined;
@@ -66,7 +80,11 @@ if (!options.enabled) {
     const seenKey = `${file}\0${name}`;
     const ordinal = seen.get(seenKey) ?? 0;
     seen.set(seenKey, ordinal + 1);
-    return tracker.begin({ file, suite: name, ordinal }, countTests(suite));
+    const tests = countTests(suite);
+    // The repeat pass: set before the suite's tests run (aroundAll, or beforeAll before Vitest 4.1).
+    const runs = options.repeat ? runsPerTest(tests) : 1;
+    if (runs > 1) repeatTests(suite, runs);
+    return tracker.begin({ file, suite: name, ordinal }, tests * runs, runs);
   }
 
   async function close(suite: SuiteTask, scope: OpenScope | null | undefined): Promise<void> {
