@@ -8,11 +8,15 @@ export { trackHeap } from './core/track.js';
 export type { HeaplensOptions } from './core/options.js';
 export type { Measurement } from './core/measure.js';
 export type { WorkerIdentity } from './core/naming.js';
+/** `diffSnapshots(before, after, { context })`: the project root and heaplens' folder, to tell whose code holds a culprit. */
+export type { FrameContext } from './core/frames.js';
 export type {
   Report,
   ReportScope,
   ReportFile,
   ReportVerdict,
+  ReportCulprit,
+  ReportSite,
   MemoryFigures,
 } from './report/schema.js';
 export { REPORT_SCHEMA_VERSION } from './report/schema.js';
@@ -28,6 +32,7 @@ export {
   type SnapshotSummary,
   type ClassSummary,
   type Culprit,
+  type HolderOwner,
   type ClassDelta,
   type DiffOptions,
   type ParseOptions,

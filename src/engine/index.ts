@@ -9,5 +9,6 @@ export { HeapGraph, NodeCursor, EdgeCursor } from './graph.js';
 export { diffSnapshots, type SnapshotDiff, type DiffOptions } from './diff.js';
 export { inspectSnapshot, type SnapshotSummary, type ClassSummary } from './summary.js';
 export type { Culprit } from './culprits.js';
+export type { HolderOwner } from './holders.js';
 export type { ClassDelta } from './comparison.js';
 export { formatPath } from './paths.js';
