@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { frameOwner, packageOf, relativeToRoot, urlToPath } from '../src/core/frames.js';
+import { frameContextOf, frameOwner, packageOf, relativeToRoot, urlToPath } from '../src/core/frames.js';
 
 const ctx = { root: '/work/app', ownDir: '/opt/heaplens/dist' };
 
@@ -32,5 +32,11 @@ describe('paths', () => {
     expect(packageOf('/x/node_modules/a/node_modules/b/index.js')).toBe('b');
     expect(packageOf('/x/src/index.js')).toBeNull();
     expect(relativeToRoot('file:///work/app/src/a.ts', '/work/app')).toBe('src/a.ts');
+  });
+});
+
+describe('frameContextOf', () => {
+  it('gives `/` separators and no trailing slash, whatever the platform wrote', () => {
+    expect(frameContextOf('C:\\proj\\', '/app/node_modules/heaplens/dist/')).toEqual({ root: 'C:/proj', ownDir: '/app/node_modules/heaplens/dist' });
   });
 });

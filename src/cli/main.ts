@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pc from 'picocolors';
 import { diffSnapshots, HeapSnapshotError, inspectSnapshot } from '../engine/index.js';
+import { frameContextOf } from '../core/frames.js';
 import { HEAPLENS_VERSION } from '../version.js';
 import { parseCliArgs, USAGE } from './args.js';
 import { renderDiff, renderSummary } from '../report/render-engine.js';
@@ -35,7 +36,7 @@ async function engineCommand(cli: Extract<ReturnType<typeof parseCliArgs>, { kin
   try {
     if (cli.kind === 'diff') {
       // Whose code holds an object is judged against the current folder as the project root.
-      const context = { root: process.cwd().replace(/\\/g, '/'), ownDir: fileURLToPath(new URL('.', import.meta.url)).replace(/\\/g, '/').replace(/\/$/, '') };
+      const context = frameContextOf(process.cwd(), fileURLToPath(new URL('.', import.meta.url)));
       const diff = await diffSnapshots(cli.before, cli.after, { top: cli.top, context });
       if (cli.json) out([JSON.stringify(diff, null, 2)]);
       else out(renderDiff(diff, cli.top, colors));

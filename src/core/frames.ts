@@ -36,6 +36,12 @@ export interface FrameContext {
   readonly ownDir: string;
 }
 
+/** A FrameContext from native paths: `/` separators, no trailing slash. */
+export function frameContextOf(root: string, ownDir: string): FrameContext {
+  const posix = (path: string) => path.replace(/\\/g, '/').replace(/\/$/, '');
+  return { root: posix(root), ownDir: posix(ownDir) };
+}
+
 /** `file:///a/b.ts` and `/a/b.ts` to `/a/b.ts`; Windows drive paths to `/`-separated ones. */
 export function urlToPath(url: string): string | null {
   if (url.startsWith('file://')) {

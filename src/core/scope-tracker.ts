@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { writeHeapSnapshot } from 'node:v8';
 import { createAllocationSampler, type SampledBytes } from './allocation-sampler.js';
 import { attribute, withExternal, type Attribution, type AttributionInput, type BoundaryKind, type SamplingProfile } from './attribution.js';
-import type { FrameContext } from './frames.js';
+import { frameContextOf, type FrameContext } from './frames.js';
 import { BoundaryLog, createMarkerSource } from './boundary-markers.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { getGc, settleGc } from './gc.js';
@@ -71,7 +71,7 @@ async function readAttribution(
 
 /** The folder of the heaplens build running this (`dist`), whose frames are heaplens' own. */
 function ownDir(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '..').replace(/\\/g, '/');
+  return resolve(dirname(fileURLToPath(import.meta.url)), '..');
 }
 
 /**
@@ -87,7 +87,7 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
   const snapshotsDir = joinInside(options.outDir, SNAPSHOTS_DIR);
   const nextMarker = createMarkerSource();
   const logs = new Set<BoundaryLog>();
-  const frameContext = { root: options.root.replace(/\\/g, '/').replace(/\/$/, ''), ownDir: ownDir() };
+  const frameContext = frameContextOf(options.root, ownDir());
   const toSource = createSourceMapper((ids) => sampler.sourceMapUrls(ids));
 
   async function measure(): Promise<Measurement> {
@@ -161,7 +161,6 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
       // Written before the snapshot: if the worker dies from here on, the
       // reporter still learns that this scope started and never finished.
       await write(running());
-      let baselinePending = false;
       let baselineWritten: Promise<void> = Promise.resolve();
       if (options.snapshots) {
         const takeBaseline = (afterTests: number) => {
@@ -177,11 +176,7 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
         // the later tests added is what repeats (memlab's baseline after a first iteration).
         // Synchronous, inside the runner's hook that ends the first test.
         if (tests !== null && tests >= MIN_TESTS && mark !== null) {
-          baselinePending = true;
-          log.onFirstTestEnd = () => {
-            baselinePending = false;
-            takeBaseline(1);
-          };
+          log.onFirstTestEnd = () => takeBaseline(1);
         } else {
           takeBaseline(0);
           await baselineWritten;
@@ -191,9 +186,11 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
       return {
         async end() {
           logs.delete(log);
+          // Still set: no test ended, so the deferred baseline was never taken.
+          const baselineMissed = log.onFirstTestEnd !== null;
           log.onFirstTestEnd = null;
           await baselineWritten;
-          if (baselinePending) snapshots = { status: 'skipped', reason: 'no test ended in the scope, so there is no baseline snapshot', before: null };
+          if (baselineMissed) snapshots = { status: 'skipped', reason: 'no test ended in the scope, so there is no baseline snapshot', before: null };
           const after = await measure();
           let sampled: SampledBytes | null = null;
           let attribution: Attribution | null = null;

@@ -1,6 +1,7 @@
-import { frameOwner, relativeToRoot, type FrameContext } from '../core/frames.js';
+import { frameOwner, packageOf, relativeToRoot, urlToPath, type FrameContext } from '../core/frames.js';
 import { NO_DISTANCE, type Distances } from './distances.js';
 import type { HeapGraph } from './graph.js';
+import { stringProperty } from './paths.js';
 
 /**
  * Whose code holds an object: the code nearest to it on its retainer path.
@@ -69,7 +70,7 @@ function isGlobalObject(graph: HeapGraph, o: number): boolean {
  */
 function isModuleRecord(graph: HeapGraph, o: number): boolean {
   if (MODULE_CLASSES.has(graph.className(o))) return true;
-  return graph.type(o) === graph.meta.nodeType.object && internalTarget(graph, o, (name) => name === 'exports') !== null && stringProperty(graph, o, ['filename']) !== null;
+  return graph.type(o) === graph.meta.nodeType.object && internalTarget(graph, o, (name) => name === 'exports') !== null && stringProperty(graph, o, 'filename') !== null;
 }
 
 /** The script a closure was compiled from (its URL or path), from `shared › script`. */
@@ -94,13 +95,11 @@ function internalTarget(graph: HeapGraph, o: number, match: (name: string) => bo
   return null;
 }
 
-function stringProperty(graph: HeapGraph, o: number, names: readonly string[]): string | null {
-  const types = graph.meta.nodeType;
-  for (const wanted of names) {
-    const target = internalTarget(graph, o, (name) => name === wanted);
-    if (target === null) continue;
-    const t = graph.type(target);
-    if (t === types.string || t === types.concatenatedString || t === types.slicedString) return graph.name(target);
+/** The first of `names` that `o` has as a string property. */
+function firstStringProperty(graph: HeapGraph, o: number, names: readonly string[]): string | null {
+  for (const name of names) {
+    const value = stringProperty(graph, o, name);
+    if (value !== null) return value;
   }
   return null;
 }
@@ -125,7 +124,7 @@ export function createHolderFinder(graph: HeapGraph, distances: Distances, conte
       const owner = frameOwner(script, context);
       if (owner === 'node' || owner === 'unknown') index = -1;
       else {
-        const file = owner === 'user' ? relativeToRoot(script, context.root) : owner === 'library' ? libraryName(script) : null;
+        const file = owner === 'user' ? relativeToRoot(script, context.root) : owner === 'library' ? packageOf(urlToPath(script) ?? script) : null;
         index = holders.push({ owner, file }) - 1;
       }
       byScript.set(script, index);
@@ -151,7 +150,7 @@ export function createHolderFinder(graph: HeapGraph, distances: Distances, conte
     if (graph.edgeType(edge) === internalEdge && CODE_EDGES.has(graph.edgeName(edge))) return 1;
     if (isModuleRecord(graph, parent)) {
       if (!MODULE_VALUE_EDGES.has(graph.edgeName(edge))) return 2;
-      const file = stringProperty(graph, parent, ['filename', 'file', 'id']);
+      const file = firstStringProperty(graph, parent, ['filename', 'file', 'id']);
       return holderOfScript(file) ?? 0;
     }
     return null;
@@ -177,11 +176,4 @@ export function createHolderFinder(graph: HeapGraph, distances: Distances, conte
     for (const node of path) memo[node] = found;
     return holders[found]!;
   };
-}
-
-/** `lodash` for `/app/node_modules/lodash/index.js`. */
-function libraryName(script: string): string {
-  const at = script.lastIndexOf('/node_modules/');
-  const rest = script.slice(at + '/node_modules/'.length).split('/');
-  return rest[0]?.startsWith('@') ? `${rest[0]}/${rest[1] ?? ''}` : (rest[0] ?? script);
 }

@@ -17,7 +17,7 @@ function isObjectLike(graph: HeapGraph, o: number): boolean {
 }
 
 /** The string a property of `o` points to (`id` of a Node built-in module), or null. */
-function stringProperty(graph: HeapGraph, o: number, name: string): string | null {
+export function stringProperty(graph: HeapGraph, o: number, name: string): string | null {
   const { firstEdge, edgeFieldCount } = graph;
   for (let e = firstEdge[o]!, end = firstEdge[o + 1]!; e < end; e += edgeFieldCount) {
     if (graph.edgeType(e) !== graph.meta.edgeType.property || graph.edgeName(e) !== name) continue;

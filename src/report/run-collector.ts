@@ -2,6 +2,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pc from 'picocolors';
 import type { EnvironmentRecord } from '../core/environment-record.js';
+import { frameContextOf } from '../core/frames.js';
 import { ENV } from '../core/env.js';
 import type { ResolvedOptions } from '../core/options.js';
 import { prepareOutDir } from '../core/out-dir.js';
@@ -36,10 +37,9 @@ export class RunCollector {
   /** Before any worker starts: the new run replaces the last one's output. */
   start(): void {
     prepareOutDir(this.options.outDir);
-    const root = this.options.root.replace(/\\/g, '/').replace(/\/$/, '');
     // The worker file is in heaplens' dist/engine: its frames and timers are heaplens' own.
-    const ownDir = resolve(dirname(fileURLToPath(this.analyseWorker)), '..').replace(/\\/g, '/');
-    this.queue = new AnalysisQueue(this.analyseWorker, TOP_CULPRITS, { root, ownDir });
+    const ownDir = resolve(dirname(fileURLToPath(this.analyseWorker)), '..');
+    this.queue = new AnalysisQueue(this.analyseWorker, TOP_CULPRITS, frameContextOf(this.options.root, ownDir));
   }
 
   /** Queues the snapshot pairs of one finished test file's flagged scopes. */
