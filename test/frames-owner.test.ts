@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { frameContextOf, frameOwner, packageOf, relativeToRoot, urlToPath } from '../src/core/frames.js';
+import { frameContextOf, frameOwner, packageOf, relativeToRoot, runnerPackageOf, urlToPath } from '../src/core/frames.js';
 
 const ctx = { root: '/work/app', ownDir: '/opt/heaplens/dist' };
 
@@ -32,6 +32,13 @@ describe('paths', () => {
     expect(packageOf('/x/node_modules/a/node_modules/b/index.js')).toBe('b');
     expect(packageOf('/x/src/index.js')).toBeNull();
     expect(relativeToRoot('file:///work/app/src/a.ts', '/work/app')).toBe('src/a.ts');
+  });
+
+  it("reports Vitest 5's bundled spies as @vitest/spy, and the rest of Vitest as vitest", () => {
+    expect(runnerPackageOf('/x/node_modules/vitest/dist/chunks/spy.BO0hTE3G.js')).toBe('@vitest/spy');
+    expect(runnerPackageOf('/x/node_modules/vitest/dist/chunks/index.C7Nn66Gy.js')).toBe('vitest');
+    expect(runnerPackageOf('/x/node_modules/@vitest/spy/dist/index.js')).toBe('@vitest/spy');
+    expect(runnerPackageOf('node:internal/timers')).toBe('runner');
   });
 });
 

@@ -89,6 +89,26 @@ describe('judge with allocation sampling', () => {
   });
 });
 
+describe('judge with a trend, when other memory was freed during the scope', () => {
+  // Recorded (Vitest 5, vmThreads): a cache of 6 entries of ~330 KB; the heap fell by 4.8 MB as the previous file's context was freed.
+  const cache = [8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 330, 312, 262, 329, 339, 296].map((kb) => kb * 1024);
+  const bytes = cache.reduce((a, b) => a + b, 0);
+  const site = { site: 'test/bounded-cache.test.ts:9:57', fn: '(anonymous)', owner: 'user' as const, via: null, bytes, perTest: cache, byPhase: { beforeAll: 0, beforeEach: 0, test: bytes, afterEach: 0, afterAll: 0 } };
+  const attribution = { tests: 20, observed: [...cache.keys()], sites: [site], rest: 0, total: bytes, samples: 250, frames: [{ ...site, callees: [] }], sourceMapped: true };
+  const scope = record({ before: m(41 * MB), after: m(36 * MB), sampled: { bytes, samples: 250 }, attribution });
+
+  it('takes the sampled bytes, not a third of them: a leak rests on growing sites, and this only tells bounded from ok', () => {
+    const j = judge(scope, MB);
+    expect(j.retained).toEqual({ bytes, method: 'allocation-sampling' });
+    expect(j.verdict).toBe('bounded');
+  });
+
+  it('keeps the lower bound for a scope too small for a trend, where the threshold decides a leak', () => {
+    const small = record({ ...scope, attribution: { ...attribution, tests: 2, observed: [0, 1] } });
+    expect(judge(small, MB).retained).toEqual({ bytes: Math.round(bytes / 3), method: 'allocation-sampling' });
+  });
+});
+
 describe('judge: sampling close to the heap delta', () => {
   it('keeps the heap delta when sampling is higher only by noise', () => {
     const j = judge(record({ before: m(10 * MB, 0), after: m(10 * MB, 10 * MB), sampled: { bytes: 300 * 1024, samples: 40 } }), MB);

@@ -15,6 +15,7 @@
  * ArrayBuffer backing stores live outside the JS heap and are not sampled;
  * callers add the external-memory growth for those.
  */
+import { setFlagsFromString } from 'node:v8';
 import type { SamplingProfile } from './attribution.js';
 
 export interface AllocationSampler {
@@ -45,6 +46,30 @@ export interface SampledBytes {
 }
 
 export const SAMPLING_INTERVAL = 8 * 1024;
+
+/**
+ * Stops V8 from inlining functions into the code it optimizes from now on, in
+ * this process (V8 flags are process-wide).
+ *
+ * Why: a sampled stack lists the functions of the frames on the stack, and an
+ * optimized frame is one function, whatever it inlined (V8's
+ * SamplingHeapProfiler walks JavaScript frames, not their inlined
+ * summaries). So once a hot caller inlines a helper, the helper's
+ * allocations are sampled as the caller's. When that happens depends on when
+ * the optimizing compiler gets to the caller, which varies from run to run: a
+ * leak in `logLine()` called 2,500 times per test was reported at `logLine` in
+ * 1 run of 10 and at the test function in the other 9. Without inlining, the
+ * helper keeps its frame and the site is the same in every run.
+ *
+ * The cost is that of calls V8 would have inlined; tests rarely spend their
+ * time in hot loops (see the bench in the README). It is not undone when the
+ * last scope ends: another worker thread of the same process may be sampling.
+ * Maglev (Node >= 22) does not inline by default; the flag makes sure.
+ */
+function keepInlinedFunctionsOnStacks(): void {
+  setFlagsFromString('--no-turbo-inlining');
+  setFlagsFromString('--no-maglev-inlining');
+}
 
 interface Sample {
   readonly size: number;
@@ -97,6 +122,7 @@ export function createAllocationSampler(): AllocationSampler {
       }
       try {
         const connection = connect(await import('node:inspector'));
+        keepInlinedFunctionsOnStacks();
         try {
           await connection.post('HeapProfiler.startSampling', { samplingInterval: SAMPLING_INTERVAL });
         } catch (error) {

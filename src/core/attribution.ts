@@ -20,7 +20,7 @@
  * Its sample's ordinal is the boundary; its length encodes which boundary it
  * is, so a marker the sampler missed only merges two neighbouring segments.
  */
-import { frameOwner, isSpyPackage, packageOf, relativeToRoot, urlToPath, type FrameContext } from './frames.js';
+import { frameOwner, isSpyPackage, relativeToRoot, runnerPackageOf, urlToPath, type FrameContext } from './frames.js';
 
 export const MARKER_FUNCTION = 'heaplens_boundary_marker';
 /**
@@ -192,7 +192,7 @@ function describeNodes(head: ProfileNode, context: FrameContext): Map<number, No
       state.runnerAfterUser = null;
       if (!state.chain.some((c) => c.site === link.site)) state.chain = [...state.chain, link];
     } else if (owner === 'runner') {
-      const pkg = packageOf(urlToPath(frame.url) ?? '') ?? 'runner';
+      const pkg = runnerPackageOf(urlToPath(frame.url) ?? '');
       if (state.user) state.runnerAfterUser ??= pkg;
       if (state.user && isSpyPackage(pkg)) state.spy ??= pkg;
       state.runnerAny ??= pkg;

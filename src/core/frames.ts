@@ -89,6 +89,16 @@ export function relativeToRoot(url: string, root: string): string {
 }
 
 /** Mock-function packages: a spy records every call's arguments and result until it is cleared or restored. */
+/**
+ * The runner package a runner frame's file belongs to, with Vitest 5's spies
+ * (bundled into `vitest/dist/chunks/spy.*.js`, where Vitest 4 and older call
+ * `@vitest/spy`) reported as `@vitest/spy`.
+ */
+export function runnerPackageOf(path: string): string {
+  const pkg = packageOf(path) ?? 'runner';
+  return pkg === 'vitest' && /\/vitest\/dist\/chunks\/spy\.[^/]*\.js$/.test(path) ? '@vitest/spy' : pkg;
+}
+
 export function isSpyPackage(name: string): boolean {
   return name === 'tinyspy' || name === '@vitest/spy' || name === 'jest-mock';
 }

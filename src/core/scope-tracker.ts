@@ -22,7 +22,15 @@ export interface TrackerConfig {
   readonly options: ResolvedOptions;
   readonly runner: ScopeRecord['runner'];
   readonly worker: WorkerIdentity;
+  /**
+   * The source map the runner keeps for a module it evaluated (by the URL V8
+   * knows the script by), for runners whose code has no `sourceMappingURL`
+   * (Vitest 5 keeps its modules' maps beside them): the map's JSON object.
+   */
+  readonly sourceMapOf?: RunnerSourceMaps;
 }
+
+export type RunnerSourceMaps = (scriptUrl: string) => object | null;
 
 /** A scope that has been measured at its start; `end()` measures it again and records it. */
 export interface OpenScope {
@@ -80,7 +88,7 @@ function ownDir(): string {
  * Records go to `<outDir>/records/`, snapshots to `<outDir>/snapshots/`.
  */
 export function createScopeTracker(config: TrackerConfig): ScopeTracker {
-  const { options, runner, worker } = config;
+  const { options, runner, worker, sourceMapOf } = config;
   const gc = getGc();
   const sampler = createAllocationSampler();
   const recordsDir = joinInside(options.outDir, RECORDS_DIR);
@@ -88,7 +96,7 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
   const nextMarker = createMarkerSource();
   const logs = new Set<BoundaryLog>();
   const frameContext = frameContextOf(options.root, ownDir());
-  const toSource = createSourceMapper((ids) => sampler.sourceMapUrls(ids));
+  const toSource = createSourceMapper((ids) => sampler.sourceMapUrls(ids), sourceMapOf);
 
   async function measure(): Promise<Measurement> {
     await settleGc(gc, { probe: () => readMeasurement().usedHeap });

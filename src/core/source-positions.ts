@@ -27,6 +27,15 @@ export interface OriginalPosition {
 
 const DATA_URL = /^data:application\/json(?:;charset=[^;,]+)?;base64,/i;
 
+/** A decoded source map from its JSON object, or null when Node cannot read it. */
+export function decodeSourceMap(payload: object): SourceMap | null {
+  try {
+    return new SourceMap(payload as never);
+  } catch {
+    return null;
+  }
+}
+
 /** The source map a script's `sourceMappingURL` points at: an inline data URL or a file beside the script. */
 export function loadSourceMap(sourceMapUrl: string, scriptUrl: string): SourceMap | null {
   try {
@@ -40,7 +49,7 @@ export function loadSourceMap(sourceMapUrl: string, scriptUrl: string): SourceMa
       if (!path) return null;
       text = readFileSync(path, 'utf8');
     }
-    return new SourceMap(JSON.parse(text) as never);
+    return decodeSourceMap(JSON.parse(text) as object);
   } catch {
     return null;
   }
@@ -56,6 +65,17 @@ export function originalPosition(map: SourceMap, at: GeneratedPosition): Origina
   return { path: source.replace(/\\/g, '/'), line: entry.originalLine, column: entry.originalColumn ?? 0 };
 }
 
+/** The runner's map for a script, decoded; a runner hook that throws is the same as no map. */
+function runnerMap(runnerMaps: ((scriptUrl: string) => object | null) | undefined, scriptUrl: string): SourceMap | null {
+  if (!runnerMaps) return null;
+  try {
+    const payload = runnerMaps(scriptUrl);
+    return payload ? decodeSourceMap(payload) : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Decoded source maps a worker keeps. */
 const MAX_SOURCE_MAPS = 64;
 
@@ -64,9 +84,14 @@ const MAX_SOURCE_MAPS = 64;
  * maps are looked up by script id, which stays the same for a script's life,
  * so the debugger (`lookup`: the `sourceMappingURL`s of the given scripts) is
  * asked only about scripts not seen before; the latest few decoded maps are
- * kept, since a worker can run many files.
+ * kept, since a worker can run many files. A script with no
+ * `sourceMappingURL` gets the map the runner keeps for it (`runnerMaps`),
+ * if any.
  */
-export function createSourceMapper(lookup: (scriptIds: ReadonlySet<string>) => Promise<Map<string, string>>) {
+export function createSourceMapper(
+  lookup: (scriptIds: ReadonlySet<string>) => Promise<Map<string, string>>,
+  runnerMaps?: (scriptUrl: string) => object | null,
+) {
   const maps = new Map<string, SourceMap | null>();
   return async (attribution: Attribution, root: string): Promise<Attribution> => {
     const unknown = new Map<string, string>();
@@ -77,7 +102,7 @@ export function createSourceMapper(lookup: (scriptIds: ReadonlySet<string>) => P
       const found = await lookup(new Set(unknown.keys()));
       for (const [id, scriptUrl] of unknown) {
         const url = found.get(id);
-        maps.set(id, url ? loadSourceMap(url, scriptUrl) : null);
+        maps.set(id, url ? loadSourceMap(url, scriptUrl) : runnerMap(runnerMaps, scriptUrl));
       }
       for (const id of maps.keys()) {
         if (maps.size <= MAX_SOURCE_MAPS) break;

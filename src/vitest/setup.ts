@@ -10,6 +10,7 @@ import { toPosixRelative } from '../core/paths.js';
 import { installRuntime } from '../core/runtime.js';
 import { runsPerTest } from '../core/repetition.js';
 import { createScopeTracker, type OpenScope } from '../core/scope-tracker.js';
+import { vitestSourceMaps } from './module-source-maps.js';
 import { PROVIDE_KEY, type ProvidedHeaplens } from './provided.js';
 import { countTests, fileOf, suiteFromHookArgs, suitePath, type SuiteTask } from './suite-task.js';
 
@@ -59,6 +60,7 @@ if (!options.enabled) {
       pid: process.pid,
       workerId: process.env.VITEST_POOL_ID ?? process.env.VITEST_WORKER_ID ?? null,
     },
+    sourceMapOf: vitestSourceMaps(globalThis),
   });
   const included = new Set(includeFiles);
   /** Suites being measured right now: a suite marked twice (include + trackHeap) is measured once. */

@@ -1,0 +1,58 @@
+import { transformSync } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import type { Attribution, SiteRecord } from '../src/core/attribution.js';
+import { createSourceMapper } from '../src/core/source-positions.js';
+import { vitestSourceMaps } from '../src/vitest/module-source-maps.js';
+
+const ROOT = '/proj';
+const FILE = '/proj/src/jobs.ts';
+// Three lines of types before the function: the generated code has none, so its line differs from the source's.
+const SOURCE = 'interface Job {\n  id: number;\n}\n\nexport function runJob(id: number): Job {\n  return { id };\n}\n';
+const { code, map } = transformSync(SOURCE, { loader: 'ts', sourcemap: 'external', sourcefile: FILE, format: 'esm' });
+const generatedLine = code.split('\n').findIndex((line) => line.includes('function runJob'));
+const generatedColumn = code.split('\n')[generatedLine]!.indexOf('runJob');
+
+function attributionAt(url: string): Attribution {
+  const site: SiteRecord = {
+    site: `${url}:${generatedLine + 1}:${generatedColumn + 1}`,
+    fn: 'runJob',
+    owner: 'user',
+    via: null,
+    bytes: 1,
+    perTest: [1],
+    byPhase: { beforeAll: 0, beforeEach: 0, test: 1, afterEach: 0, afterAll: 0 },
+    generated: { scriptId: '42', url, line: generatedLine, column: generatedColumn },
+  };
+  return { tests: 1, observed: [0], sites: [site], rest: 0, total: 1, samples: 1, frames: [{ ...site, callees: [] }], sourceMapped: false };
+}
+
+describe('source maps the runner keeps (Vitest 5)', () => {
+  it('maps a site of a script with no sourceMappingURL through the map the runner keeps for it', async () => {
+    const toSource = createSourceMapper(async () => new Map(), (url) => (url === FILE ? (JSON.parse(map) as object) : null));
+    const mapped = await toSource(attributionAt(FILE), ROOT);
+    expect(mapped.sites[0]!.site).toBe('src/jobs.ts:5:17');
+    expect(mapped.frames[0]!.site).toBe('src/jobs.ts:5:17');
+  });
+
+  it('keeps the generated position when the runner has no map, or its lookup throws', async () => {
+    for (const lookup of [() => null, () => { throw new Error('internals changed'); }]) {
+      const mapped = await createSourceMapper(async () => new Map(), lookup)(attributionAt(FILE), ROOT);
+      expect(mapped.sites[0]!.site).toBe(`${FILE}:${generatedLine + 1}:${generatedColumn + 1}`);
+    }
+  });
+
+  it("reads the map JSON Vitest 5 keeps in the worker's evaluatedModules, by module id", () => {
+    const modules = new Map([[FILE, { meta: { sourceMap: map } }]]);
+    const global = { __vitest_worker__: { evaluatedModules: { getModuleById: (id: string) => modules.get(id) } } };
+    const lookup = vitestSourceMaps(global);
+    expect(lookup(FILE)).toEqual(JSON.parse(map));
+    expect(lookup('/proj/src/other.ts')).toBeNull();
+    expect(vitestSourceMaps({})(FILE)).toBeNull();
+  });
+
+  it("falls back on Vite's getModuleSourceMapById (a decoded map with the raw one in `map`)", () => {
+    const raw = JSON.parse(map) as object;
+    const global = { __vitest_worker__: { evaluatedModules: { getModuleById: () => ({}), getModuleSourceMapById: () => ({ map: raw }) } } };
+    expect(vitestSourceMaps(global)(FILE)).toBe(raw);
+  });
+});
