@@ -12,6 +12,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { ENVS_DIR, envNode, packHeaplens, prepareEnv } from './envs.mjs';
+import { buildRef, installRefInto } from './bench/compare-ref.mjs';
 import { printTimes, testFileBody } from './bench/suite.mjs';
 
 const FILES = 40;
@@ -58,12 +59,17 @@ function timeRun(dir, extraArgs, extraEnv = {}) {
 const baselineDir = makeProject('bench-jest-baseline', 'none');
 const envDir = makeProject('bench-jest-env', 'env');
 const trackDir = makeProject('bench-jest-heaplens', 'track');
+// BENCH_COMPARE=<git ref>: the same tracked suite with heaplens built from that commit (see bench/compare-ref.mjs).
+const compare = process.env.BENCH_COMPARE ? buildRef(process.env.BENCH_COMPARE) : null;
+const refDir = compare ? makeProject('bench-jest-heaplens-ref', 'track') : null;
+if (compare) installRefInto(refDir, compare);
 const variants = [
   { name: 'baseline', run: () => timeRun(baselineDir, []) },
   { name: 'logHeapUsage', run: () => timeRun(baselineDir, ['--logHeapUsage']) },
   { name: 'detectLeaks', run: () => timeRun(baselineDir, ['--detectLeaks']) },
   { name: 'envCheck', run: () => timeRun(envDir, []) },
   { name: 'heaplens', run: () => timeRun(trackDir, []) },
+  ...(compare ? [{ name: `heaplens@${compare.short}`, run: () => timeRun(refDir, []) }] : []),
 ];
 timeRun(baselineDir, []); // warm Jest's transform cache once
 const times = Object.fromEntries(variants.map((v) => [v.name, []]));

@@ -10,6 +10,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { ENVS_DIR, envNode, packHeaplens, prepareEnv } from './envs.mjs';
+import { buildRef, installRefInto } from './bench/compare-ref.mjs';
 import { printTimes, testFileBody } from './bench/suite.mjs';
 
 const FILES = 40;
@@ -53,10 +54,15 @@ function timeRun(dir, extraArgs, extraEnv = {}) {
 
 const baselineDir = makeProject('bench-baseline', false);
 const heaplensDir = makeProject('bench-heaplens', true);
+// BENCH_COMPARE=<git ref>: the same tracked suite with heaplens built from that commit (see bench/compare-ref.mjs).
+const compare = process.env.BENCH_COMPARE ? buildRef(process.env.BENCH_COMPARE) : null;
+const refDir = compare ? makeProject('bench-heaplens-ref', true) : null;
+if (compare) installRefInto(refDir, compare);
 const variants = [
   { name: 'baseline', run: () => timeRun(baselineDir, []) },
   { name: 'logHeapUsage', run: () => timeRun(baselineDir, ['--logHeapUsage']) },
   { name: 'heaplens', run: () => timeRun(heaplensDir, []) },
+  ...(compare ? [{ name: `heaplens@${compare.short}`, run: () => timeRun(refDir, []) }] : []),
 ];
 timeRun(baselineDir, []); // warm Vite's caches once
 const times = Object.fromEntries(variants.map((v) => [v.name, []]));

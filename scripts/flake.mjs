@@ -14,6 +14,7 @@ const PARALLEL = 2;
 const PROJECTS = [
   { env: 'vitest-4', fixture: 'vitest-kinds', args: (env) => [join(env, 'node_modules', 'vitest', 'vitest.mjs'), 'run'] },
   { env: 'vitest-4', fixture: 'vitest-leaks', args: (env) => [join(env, 'node_modules', 'vitest', 'vitest.mjs'), 'run'] },
+  { env: 'vitest-5', fixture: 'vitest-kinds', args: (env) => [join(env, 'node_modules', 'vitest', 'vitest.mjs'), 'run'] },
   { env: 'jest-30', fixture: 'jest-kinds', args: (env) => [join(env, 'node_modules', 'jest', 'bin', 'jest.js'), '--ci', '-w', '2'] },
   { env: 'jest-30', fixture: 'jest-leaks', args: (env) => [join(env, 'node_modules', 'jest', 'bin', 'jest.js'), '--ci', '-w', '2'] },
   // With snapshots: the same verdicts, and each leak's first culprit.
@@ -22,7 +23,7 @@ const PROJECTS = [
 ];
 
 /** A project's name in the table: the fixture, and `+snapshots` for the runs with snapshots on. */
-const nameOf = (project) => `${project.fixture}${project.snapshots ? '+snapshots' : ''}`;
+const nameOf = (project) => `${project.env}/${project.fixture}${project.snapshots ? '+snapshots' : ''}`;
 
 /** A leak's first culprit and where it was allocated (or held), or nothing without snapshots. */
 const culpritOf = (scope) => {
@@ -60,7 +61,7 @@ const started = Date.now();
 async function worker() {
   for (let job = jobs.shift(); job; job = jobs.shift()) {
     const envDir = envDirs.get(job.project.env);
-    const dir = join(ENVS_DIR, job.project.env, 'projects', `flake-${nameOf(job.project)}-${job.run}`);
+    const dir = join(ENVS_DIR, job.project.env, 'projects', `flake-${nameOf(job.project).replace("/", "-")}-${job.run}`);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     cpSync(join(ROOT, 'fixtures', job.project.fixture), dir, { recursive: true });

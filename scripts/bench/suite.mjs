@@ -36,9 +36,9 @@ export function printTimes(title, runs, times) {
   const base = median(times.baseline);
   console.log(title);
   console.log(`median of ${runs} runs (snapshots: 1 run)\n`);
-  console.log(`${'variant'.padEnd(14)}${'wall s'.padStart(8)}${'ratio'.padStart(8)}  runs`);
+  console.log(`${'variant'.padEnd(18)}${'wall s'.padStart(8)}${'ratio'.padStart(8)}  runs`);
   for (const [name, xs] of Object.entries(times)) {
     const m = median(xs);
-    console.log(`${name.padEnd(14)}${m.toFixed(2).padStart(8)}${(m / base).toFixed(2).padStart(7)}x  ${xs.map((x) => x.toFixed(2)).join(' ')}`);
+    console.log(`${name.padEnd(18)}${m.toFixed(2).padStart(8)}${(m / base).toFixed(2).padStart(7)}x  ${xs.map((x) => x.toFixed(2)).join(' ')}`);
   }
 }
