@@ -59,21 +59,27 @@ function timeRun(dir, extraArgs, extraEnv = {}) {
 const baselineDir = makeProject('bench-jest-baseline', 'none');
 const envDir = makeProject('bench-jest-env', 'env');
 const trackDir = makeProject('bench-jest-heaplens', 'track');
-// BENCH_COMPARE=<git ref>: the same tracked suite with heaplens built from that commit (see bench/compare-ref.mjs).
-const compare = process.env.BENCH_COMPARE ? buildRef(process.env.BENCH_COMPARE) : null;
-const refDir = compare ? makeProject('bench-jest-heaplens-ref', 'track') : null;
-if (compare) installRefInto(refDir, compare);
+// BENCH_COMPARE=<git ref>[,<ref>...]: the same tracked suite with heaplens built from those commits (see bench/compare-ref.mjs).
+const compared = (process.env.BENCH_COMPARE?.split(',') ?? []).map((ref) => {
+  const build = buildRef(ref);
+  const dir = makeProject(`bench-jest-heaplens-${build.short}`, 'track');
+  installRefInto(dir, build);
+  return { name: `heaplens@${build.short}`, run: () => timeRun(dir, []) };
+});
 const variants = [
   { name: 'baseline', run: () => timeRun(baselineDir, []) },
   { name: 'logHeapUsage', run: () => timeRun(baselineDir, ['--logHeapUsage']) },
   { name: 'detectLeaks', run: () => timeRun(baselineDir, ['--detectLeaks']) },
   { name: 'envCheck', run: () => timeRun(envDir, []) },
   { name: 'heaplens', run: () => timeRun(trackDir, []) },
-  ...(compare ? [{ name: `heaplens@${compare.short}`, run: () => timeRun(refDir, []) }] : []),
+  ...compared,
 ];
+// BENCH_ONLY=baseline,heaplens,...: run only those variants (an A/B with more runs); snapshots only when named.
+const only = process.env.BENCH_ONLY?.split(',');
+const chosen = only ? variants.filter((v) => only.includes(v.name) || (v.name.startsWith('heaplens@') && only.includes('compare'))) : variants;
 timeRun(baselineDir, []); // warm Jest's transform cache once
-const times = Object.fromEntries(variants.map((v) => [v.name, []]));
-for (let r = 0; r < RUNS; r += 1) for (const v of variants) times[v.name].push(v.run());
-times.snapshots = [timeRun(trackDir, [], { HEAPLENS_SNAPSHOTS: '1' })];
+const times = Object.fromEntries(chosen.map((v) => [v.name, []]));
+for (let r = 0; r < RUNS; r += 1) for (const v of chosen) times[v.name].push(v.run());
+if (!only || only.includes('snapshots')) times.snapshots = [timeRun(trackDir, [], { HEAPLENS_SNAPSHOTS: '1' })];
 
 printTimes(`heaplens overhead on Jest: ${FILES} test files, 80 tracked describes, 400 tests, ${WORKERS} workers, ${cpus().length} cores, Node ${process.version}`, RUNS, times);

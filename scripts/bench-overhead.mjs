@@ -54,19 +54,25 @@ function timeRun(dir, extraArgs, extraEnv = {}) {
 
 const baselineDir = makeProject('bench-baseline', false);
 const heaplensDir = makeProject('bench-heaplens', true);
-// BENCH_COMPARE=<git ref>: the same tracked suite with heaplens built from that commit (see bench/compare-ref.mjs).
-const compare = process.env.BENCH_COMPARE ? buildRef(process.env.BENCH_COMPARE) : null;
-const refDir = compare ? makeProject('bench-heaplens-ref', true) : null;
-if (compare) installRefInto(refDir, compare);
+// BENCH_COMPARE=<git ref>[,<ref>...]: the same tracked suite with heaplens built from those commits (see bench/compare-ref.mjs).
+const compared = (process.env.BENCH_COMPARE?.split(',') ?? []).map((ref) => {
+  const build = buildRef(ref);
+  const dir = makeProject(`bench-heaplens-${build.short}`, true);
+  installRefInto(dir, build);
+  return { name: `heaplens@${build.short}`, run: () => timeRun(dir, []) };
+});
 const variants = [
   { name: 'baseline', run: () => timeRun(baselineDir, []) },
   { name: 'logHeapUsage', run: () => timeRun(baselineDir, ['--logHeapUsage']) },
   { name: 'heaplens', run: () => timeRun(heaplensDir, []) },
-  ...(compare ? [{ name: `heaplens@${compare.short}`, run: () => timeRun(refDir, []) }] : []),
+  ...compared,
 ];
+// BENCH_ONLY=baseline,heaplens,...: run only those variants (an A/B with more runs); snapshots only when named.
+const only = process.env.BENCH_ONLY?.split(',');
+const chosen = only ? variants.filter((v) => only.includes(v.name) || (v.name.startsWith('heaplens@') && only.includes('compare'))) : variants;
 timeRun(baselineDir, []); // warm Vite's caches once
-const times = Object.fromEntries(variants.map((v) => [v.name, []]));
-for (let r = 0; r < RUNS; r += 1) for (const v of variants) times[v.name].push(v.run());
-times.snapshots = [timeRun(heaplensDir, [], { HEAPLENS_SNAPSHOTS: '1' })];
+const times = Object.fromEntries(chosen.map((v) => [v.name, []]));
+for (let r = 0; r < RUNS; r += 1) for (const v of chosen) times[v.name].push(v.run());
+if (!only || only.includes('snapshots')) times.snapshots = [timeRun(heaplensDir, [], { HEAPLENS_SNAPSHOTS: '1' })];
 
 printTimes(`heaplens overhead: ${FILES} test files, 80 tracked describes, 400 tests, pool ${POOL}, ${cpus().length} cores, Node ${process.version}`, RUNS, times);
