@@ -23,9 +23,28 @@ export { HeaplensReporter } from './reporter.js';
 /** The setup file ships beside this module in both builds; Vitest loads it as ESM. */
 const SETUP_FILE = resolve(dirname(fileURLToPath(import.meta.url)), 'setup.js');
 
+/**
+ * The per-file setup module, served by this plugin. Vitest evaluates a setup
+ * module again before every test file, but a module in node_modules (the
+ * setup file) is loaded by Node once per worker, so with `isolate: false` the
+ * hooks it registered at load time reached only the worker's first file.
+ * This module is Vite's to evaluate (not in node_modules, so not
+ * externalized): it runs for every file and calls into the setup file, which
+ * keeps the worker's state. Its id is its own resolved id, so Vitest finds
+ * and invalidates it before each file.
+ */
+const FILE_SETUP_ID = 'virtual:heaplens/file-setup';
+
 export interface HeaplensVitestPlugin {
   readonly name: 'heaplens';
   configureVitest(context: { vitest: Vitest; project: TestProject }): void;
+  resolveId(id: string): string | undefined;
+  load(id: string): string | undefined;
+}
+
+/** Whether Vitest imports modules natively, without Vite (Vitest 5's `experimental.viteModuleRunner: false`). */
+function nativeModules(project: TestProject): boolean {
+  return (project.config as { experimental?: { viteModuleRunner?: boolean } }).experimental?.viteModuleRunner === false;
 }
 
 /** Project-relative test files matched by the `include` globs. */
@@ -43,6 +62,13 @@ function resolveInclude(options: ResolvedOptions): string[] {
 export function heaplens(userOptions?: HeaplensOptions): HeaplensVitestPlugin {
   return {
     name: 'heaplens',
+    resolveId(id) {
+      return id === FILE_SETUP_ID ? FILE_SETUP_ID : undefined;
+    },
+    load(id) {
+      if (id !== FILE_SETUP_ID) return undefined;
+      return `import { registerFileHooks } from ${JSON.stringify(SETUP_FILE.replace(/\\/g, '/'))};\nregisterFileHooks();\n`;
+    },
     configureVitest({ vitest, project }) {
       const configFile = project.vite.config.configFile;
       const where = configFile ? relative(process.cwd(), configFile) || configFile : 'vitest.config';
@@ -60,11 +86,14 @@ export function heaplens(userOptions?: HeaplensOptions): HeaplensVitestPlugin {
         : own;
       // Fail before any test runs if outDir is not ours to replace.
       prepareOutDir(options.outDir);
-      if (!project.config.setupFiles.includes(SETUP_FILE)) project.config.setupFiles.unshift(SETUP_FILE);
+      const registerOnLoad = nativeModules(project);
+      const setupFile = registerOnLoad ? SETUP_FILE : FILE_SETUP_ID;
+      if (!project.config.setupFiles.includes(setupFile)) project.config.setupFiles.unshift(setupFile);
       const provided: ProvidedHeaplens = {
         options,
         includeFiles: resolveInclude(options),
         vitestVersion: vitest.version,
+        registerOnLoad,
       };
       (project.provide as (key: string, value: unknown) => void)(PROVIDE_KEY, provided);
       if (!existing) reporters.push(new HeaplensReporter(options));

@@ -47,11 +47,14 @@ if (!provided) {
       'in vitest.config instead of listing heaplens/vitest/setup in setupFiles.',
   );
 }
-const { options, includeFiles, vitestVersion } = provided;
+const { options, includeFiles, vitestVersion, registerOnLoad } = provided;
 
-if (!options.enabled) {
-  installRuntime(globalThis, { runner: 'vitest', track: () => undefined });
-} else {
+/**
+ * Sets up measuring in this worker (once per module instance: per worker with
+ * `isolate: false`, else per test file) and returns what registers the hooks
+ * of `include`d files in the file being collected.
+ */
+function startTracking(): () => void {
   const tracker = createScopeTracker({
     options,
     runner: { name: 'vitest', version: vitestVersion },
@@ -156,6 +159,28 @@ if (!options.enabled) {
     }, HOOK_TIMEOUT);
   }
 
-  if (included.size > 0) register((suite) => included.has(relativeFile(suite)));
   installRuntime(globalThis, { runner: 'vitest', track: () => register(() => true) });
+  return () => {
+    if (included.size > 0) register((suite) => included.has(relativeFile(suite)));
+  };
 }
+
+function disabled(): () => void {
+  installRuntime(globalThis, { runner: 'vitest', track: () => undefined });
+  return () => undefined;
+}
+
+const fileHooks = options.enabled ? startTracking() : disabled();
+
+/**
+ * Registers the hooks of `include`d files in the test file being collected.
+ * The plugin's per-file setup module calls it before every test file: this
+ * module is in node_modules, so Vitest evaluates it once per worker when
+ * `isolate` is false, and hooks registered here at load time would reach only
+ * the worker's first file.
+ */
+export function registerFileHooks(): void {
+  fileHooks();
+}
+
+if (registerOnLoad) registerFileHooks();
