@@ -5,13 +5,12 @@
 //   heaplens      heaplens() with trackHeap() in every describe (80 scopes)
 //   snapshots     the same with --heap-snapshots (once: it writes 160 files)
 // and prints wall times (median of RUNS) and ratios against the baseline.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { ENVS_DIR, envNode, packHeaplens, prepareEnv } from './envs.mjs';
 import { buildRef, installRefInto } from './bench/compare-ref.mjs';
-import { printTimes, testFileBody } from './bench/suite.mjs';
+import { printTimes, testFileBody, timeCommand } from './bench/suite.mjs';
 
 const FILES = 40;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -41,15 +40,7 @@ function makeProject(name, withHeaplens) {
 }
 
 function timeRun(dir, extraArgs, extraEnv = {}) {
-  const started = performance.now();
-  const result = spawnSync(node, [vitest, 'run', `--pool=${POOL}`, ...extraArgs], {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', ...extraEnv },
-  });
-  const seconds = (performance.now() - started) / 1000;
-  if (result.status !== 0) throw new Error(`run failed in ${dir}:\n${result.stdout}\n${result.stderr}`);
-  return seconds;
+  return timeCommand(node, [vitest, 'run', `--pool=${POOL}`, ...extraArgs], dir, extraEnv);
 }
 
 const baselineDir = makeProject('bench-baseline', false);

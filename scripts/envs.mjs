@@ -17,7 +17,7 @@ export const ENVS = {
   'vitest-3': { vitest: '3.2.4' },
   'vitest-4.0': { vitest: '4.0.18' },
   'vitest-5': { vitest: '5.1.1', node: '^22.12.0' },
-  'jest-30': { jest: '30.5.2', 'jest-environment-jsdom': '30.5.2' },
+  'jest-30': { jest: '30.5.2', 'jest-environment-jsdom': '30.5.2', 'ts-jest': '29.4.15', typescript: '5.9.3' },
   'jest-29': { jest: '29.7.0' },
 };
 

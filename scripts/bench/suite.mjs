@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 // The generated test suite both overhead benchmarks run (Vitest and Jest), and
 // how they report: one file body per module, median, a table of ratios.
 
@@ -41,4 +42,13 @@ export function printTimes(title, runs, times) {
     const m = median(xs);
     console.log(`${name.padEnd(18)}${m.toFixed(2).padStart(8)}${(m / base).toFixed(2).padStart(7)}x  ${xs.map((x) => x.toFixed(2)).join(' ')}`);
   }
+}
+
+/** Runs `node args` in `cwd` and returns its wall time in seconds; a failed run throws with its output. */
+export function timeCommand(node, args, cwd, extraEnv = {}) {
+  const started = performance.now();
+  const result = spawnSync(node, args, { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...extraEnv } });
+  const seconds = (performance.now() - started) / 1000;
+  if (result.status !== 0) throw new Error(`run failed in ${cwd}:\n${result.stdout}\n${result.stderr}`);
+  return seconds;
 }

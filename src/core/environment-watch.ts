@@ -4,6 +4,7 @@ import { writeHeapSnapshot } from 'node:v8';
 import { writeFileAtomic, writeFileAtomicSync } from './atomic-write.js';
 import type { EnvironmentRecord, EnvironmentSnapshot } from './environment-record.js';
 import { getGc, settleGc } from './gc.js';
+import { createLineEndsCache } from './line-ends.js';
 import { readMeasurement, type Measurement } from './measure.js';
 import { environmentRecordName, environmentSnapshotName, shortHash, type WorkerIdentity } from './naming.js';
 import type { ResolvedOptions } from './options.js';
@@ -71,6 +72,8 @@ export function createEnvironmentWatch(config: EnvironmentWatchConfig): Environm
   const snapshotsDir = joinInside(options.outDir, SNAPSHOTS_DIR);
   let pending: Promise<void> = Promise.resolve();
   let unrequestedSnapshots = 0;
+  /** Before each snapshot (see line-ends.ts): a session of the watch's own, kept open. */
+  const cacheLineEnds = createLineEndsCache();
 
   async function settledMeasurement(): Promise<Measurement> {
     await settleGc(gc, { probe: () => readMeasurement().usedHeap });
@@ -96,6 +99,7 @@ export function createEnvironmentWatch(config: EnvironmentWatchConfig): Environm
     const probe = probeKey(key, worker);
     if (!setProbe(ref, probe, true)) return { status: 'skipped', reason: 'the environment was collected just before its snapshot' };
     try {
+      cacheLineEnds();
       writeHeapSnapshot(joinInside(snapshotsDir, name));
     } catch (error) {
       return { status: 'skipped', reason: `writing ${name} failed: ${(error as Error).message}` };

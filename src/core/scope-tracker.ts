@@ -16,6 +16,7 @@ import type { ResolvedOptions } from './options.js';
 import { joinInside, RECORDS_DIR, SNAPSHOTS_DIR } from './paths.js';
 import type { ScopeRecord, SnapshotOutcome } from './record.js';
 import { availableMemory, snapshotBudget } from './snapshot-budget.js';
+import { createLineEndsCache } from './line-ends.js';
 import { createSourceMapper } from './source-positions.js';
 
 export interface TrackerConfig {
@@ -97,6 +98,8 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
   const logs = new Set<BoundaryLog>();
   const frameContext = frameContextOf(options.root, ownDir());
   const toSource = createSourceMapper((ids) => sampler.sourceMapUrls(ids), sourceMapOf);
+  /** Before each snapshot (see line-ends.ts), on a session of the tracker's own that stays open. */
+  const cacheLineEnds = createLineEndsCache();
 
   async function measure(): Promise<Measurement> {
     await settleGc(gc, { probe: () => readMeasurement().usedHeap });
@@ -114,6 +117,7 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
     if (!budget.ok) return { skipped: budget.reason };
     const name = snapshotFileName(base, phase);
     try {
+      cacheLineEnds();
       writeHeapSnapshot(joinInside(snapshotsDir, name));
     } catch (error) {
       return { skipped: `snapshot skipped: writing ${name} failed: ${(error as Error).message}` };
@@ -137,6 +141,10 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
       const recordPath = joinInside(recordsDir, `${base}.json`);
       const write = (record: ScopeRecord) => writeFileAtomic(recordPath, `${JSON.stringify(record, null, 2)}\n`);
 
+      // With snapshots, the line ends V8 keeps for the scripts loaded so far are made before the scope's first
+      // measurement: they are megabytes (an array per script, a Smi per line), and made at the first snapshot
+      // they would count as what the scope kept, so that snapshots changed the verdict.
+      if (options.snapshots) cacheLineEnds();
       const before = await measure();
       const mark = await sampler.mark();
       const log = new BoundaryLog(tests, BOUNDARIES_PER_TEST[runner.name]);
