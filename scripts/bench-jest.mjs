@@ -11,7 +11,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { ENVS_DIR, envNode, packHeaplens, prepareEnv } from './envs.mjs';
-import { buildRef, installRefInto } from './bench/compare-ref.mjs';
+import { comparedProjects } from './bench/compare-ref.mjs';
 import { printTimes, testFileBody, timeCommand } from './bench/suite.mjs';
 
 const FILES = 40;
@@ -51,12 +51,7 @@ const baselineDir = makeProject('bench-jest-baseline', 'none');
 const envDir = makeProject('bench-jest-env', 'env');
 const trackDir = makeProject('bench-jest-heaplens', 'track');
 // BENCH_COMPARE=<git ref>[,<ref>...]: the same tracked suite with heaplens built from those commits (see bench/compare-ref.mjs).
-const compared = (process.env.BENCH_COMPARE?.split(',') ?? []).map((ref) => {
-  const build = buildRef(ref);
-  const dir = makeProject(`bench-jest-heaplens-${build.short}`, 'track');
-  installRefInto(dir, build);
-  return { name: `heaplens@${build.short}`, run: () => timeRun(dir, []) };
-});
+const compared = comparedProjects((short) => makeProject(`bench-jest-heaplens-${short}`, 'track')).map(({ short, dir }) => ({ name: `heaplens@${short}`, run: () => timeRun(dir, []) }));
 const variants = [
   { name: 'baseline', run: () => timeRun(baselineDir, []) },
   { name: 'logHeapUsage', run: () => timeRun(baselineDir, ['--logHeapUsage']) },

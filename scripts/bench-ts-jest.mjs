@@ -10,7 +10,7 @@ import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { ENVS_DIR, ROOT, envNode, packHeaplens, prepareEnv } from './envs.mjs';
-import { buildRef, installRefInto } from './bench/compare-ref.mjs';
+import { comparedProjects } from './bench/compare-ref.mjs';
 import { printTimes, timeCommand } from './bench/suite.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -36,12 +36,7 @@ function timeRun(dir, extraEnv = {}) {
 
 const baselineDir = makeProject('bench-ts-baseline', false);
 const trackDir = makeProject('bench-ts-heaplens', true);
-const compared = (process.env.BENCH_COMPARE?.split(',') ?? []).map((ref) => {
-  const build = buildRef(ref);
-  const dir = makeProject(`bench-ts-heaplens-${build.short}`, true);
-  installRefInto(dir, build);
-  return { name: `snapshots@${build.short}`, dir };
-});
+const compared = comparedProjects((short) => makeProject(`bench-ts-heaplens-${short}`, true)).map(({ short, dir }) => ({ name: `snapshots@${short}`, dir }));
 
 timeRun(baselineDir); // warm ts-jest's cache once
 const times = { baseline: [], heaplens: [] };

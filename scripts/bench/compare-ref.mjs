@@ -38,3 +38,17 @@ export function installRefInto(projectDir, build) {
   mkdirSync(join(projectDir, 'node_modules'), { recursive: true });
   cpSync(build.dir, target, { recursive: true });
 }
+
+/**
+ * The projects for BENCH_COMPARE=<git ref>[,<ref>...]: for each ref, the
+ * project `makeDir(short sha)` returns, with heaplens built from that ref in
+ * it. Empty when BENCH_COMPARE is not set.
+ */
+export function comparedProjects(makeDir) {
+  return (process.env.BENCH_COMPARE?.split(',') ?? []).map((ref) => {
+    const build = buildRef(ref);
+    const dir = makeDir(build.short);
+    installRefInto(dir, build);
+    return { short: build.short, dir };
+  });
+}

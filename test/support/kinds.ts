@@ -8,7 +8,7 @@ import type { Report } from '../../src/report/schema.js';
 export interface KindExpectation {
   readonly verdict: 'leak' | 'one-time' | 'bounded' | 'ok';
   /** For leaks: the file and line where the growing site's function is defined (in the source, after source maps). */
-  readonly site?: string | readonly string[];
+  readonly site?: string;
   /** For memory the runner holds: what the note must say. */
   readonly runnerNote?: RegExp;
   /** For leaks, with snapshots: the first culprit's name, and the growing site (or else the file) it must be matched to. */
@@ -74,10 +74,7 @@ export function kindProblems(report: Report, ext: 'ts' | 'js'): string[] {
       continue;
     }
     if (scope.verdict !== want.verdict) problems.push(`${key}: ${scope.verdict}, expected ${want.verdict} (${scope.reason})`);
-    const sites = want.site === undefined ? [] : typeof want.site === 'string' ? [want.site] : want.site;
-    if (sites.length > 0 && !sites.some((site) => scope.reason.includes(`allocated at ${site}`))) {
-      problems.push(`${key}: reason does not name ${sites.join(' or ')}: ${scope.reason}`);
-    }
+    if (want.site && !scope.reason.includes(`allocated at ${want.site}`)) problems.push(`${key}: reason does not name ${want.site}: ${scope.reason}`);
     if (want.runnerNote && !want.runnerNote.test(scope.runnerNote ?? '')) problems.push(`${key}: runner note ${scope.runnerNote}`);
     if (scope.tests !== 20) problems.push(`${key}: ${scope.tests} tests, expected 20`);
     if (scope.series.length < 18) problems.push(`${key}: only ${scope.series.length} of 20 tests observed`);
