@@ -6,6 +6,8 @@
 //   envCheck      withHeaplens(), no trackHeap(): only the retained-environment check per file
 //   heaplens      withHeaplens() with trackHeap() in every describe (80 scopes) + the environment check
 //   snapshots     the same with HEAPLENS_SNAPSHOTS=1 (once: it writes 160 files)
+//   heavy:*       baseline and heaplens again with ~100 MB held in each worker (bench/ballast.mjs, like
+//                 ts-jest's TypeScript), each heavy variant's ratio against heavy:baseline
 // and prints wall times (median of RUNS) and ratios against the baseline.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -13,6 +15,7 @@ import { join } from 'node:path';
 import { ENVS_DIR, envNode, packHeaplens, prepareEnv } from './envs.mjs';
 import { comparedProjects } from './bench/compare-ref.mjs';
 import { printTimes, testFileBody, timeCommand } from './bench/suite.mjs';
+import { BALLAST_MB, writeJestBallast } from './bench/ballast.mjs';
 
 const FILES = 40;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -26,17 +29,18 @@ function testFile(i) {
   return testFileBody(i, "const { track } = require('../track');\n");
 }
 
-/** kind: 'none' (no heaplens), 'env' (withHeaplens, no trackHeap), 'track' (both). */
-function makeProject(name, kind) {
+/** kind: 'none' (no heaplens), 'env' (withHeaplens, no trackHeap), 'track' (both); heavy: ~100 MB per worker. */
+function makeProject(name, kind, heavy = false) {
   const dir = join(ENVS_DIR, 'jest-30', 'projects', name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'test'), { recursive: true });
   writeFileSync(join(dir, 'package.json'), '{ "private": true, "type": "commonjs" }\n');
+  const config = JSON.stringify({ testMatch: ['<rootDir>/test/**/*.test.js'], ...(heavy ? writeJestBallast(dir) : {}) });
   writeFileSync(
     join(dir, 'jest.config.js'),
     kind === 'none'
-      ? "module.exports = { testMatch: ['<rootDir>/test/**/*.test.js'] };\n"
-      : "const { withHeaplens } = require('heaplens/jest');\nmodule.exports = withHeaplens({ testMatch: ['<rootDir>/test/**/*.test.js'] });\n",
+      ? `module.exports = ${config};\n`
+      : `const { withHeaplens } = require('heaplens/jest');\nmodule.exports = withHeaplens(${config});\n`,
   );
   writeFileSync(join(dir, 'track.js'), kind === 'track' ? "exports.track = require('heaplens').trackHeap;\n" : 'exports.track = () => {};\n');
   for (let i = 0; i < FILES; i += 1) writeFileSync(join(dir, 'test', `module-${String(i).padStart(2, '0')}.test.js`), testFile(i));
@@ -50,6 +54,8 @@ function timeRun(dir, extraArgs, extraEnv = {}) {
 const baselineDir = makeProject('bench-jest-baseline', 'none');
 const envDir = makeProject('bench-jest-env', 'env');
 const trackDir = makeProject('bench-jest-heaplens', 'track');
+const heavyBaselineDir = makeProject('bench-jest-heavy-baseline', 'none', true);
+const heavyTrackDir = makeProject('bench-jest-heavy-heaplens', 'track', true);
 // BENCH_COMPARE=<git ref>[,<ref>...]: the same tracked suite with heaplens built from those commits (see bench/compare-ref.mjs).
 const compared = comparedProjects((short) => makeProject(`bench-jest-heaplens-${short}`, 'track')).map(({ short, dir }) => ({ name: `heaplens@${short}`, run: () => timeRun(dir, []) }));
 const variants = [
@@ -59,13 +65,16 @@ const variants = [
   { name: 'envCheck', run: () => timeRun(envDir, []) },
   { name: 'heaplens', run: () => timeRun(trackDir, []) },
   ...compared,
+  { name: 'heavy:baseline', run: () => timeRun(heavyBaselineDir, []) },
+  { name: 'heavy:heaplens', run: () => timeRun(heavyTrackDir, []) },
 ];
 // BENCH_ONLY=baseline,heaplens,...: run only those variants (an A/B with more runs); snapshots only when named.
 const only = process.env.BENCH_ONLY?.split(',');
 const chosen = only ? variants.filter((v) => only.includes(v.name) || (v.name.startsWith('heaplens@') && only.includes('compare'))) : variants;
 timeRun(baselineDir, []); // warm Jest's transform cache once
+if (chosen.some((v) => v.name.startsWith('heavy:'))) timeRun(heavyBaselineDir, []);
 const times = Object.fromEntries(chosen.map((v) => [v.name, []]));
 for (let r = 0; r < RUNS; r += 1) for (const v of chosen) times[v.name].push(v.run());
 if (!only || only.includes('snapshots')) times.snapshots = [timeRun(trackDir, [], { HEAPLENS_SNAPSHOTS: '1' })];
 
-printTimes(`heaplens overhead on Jest: ${FILES} test files, 80 tracked describes, 400 tests, ${WORKERS} workers, ${cpus().length} cores, Node ${process.version}`, RUNS, times);
+printTimes(`heaplens overhead on Jest: ${FILES} test files, 80 tracked describes, 400 tests, ${WORKERS} workers (heavy: ${BALLAST_MB} MB more each), ${cpus().length} cores, Node ${process.version}`, RUNS, times);

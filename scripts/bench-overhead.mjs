@@ -4,6 +4,8 @@
 //   logHeapUsage  Vitest's own --logHeapUsage (the peer: no GC, no verdicts)
 //   heaplens      heaplens() with trackHeap() in every describe (80 scopes)
 //   snapshots     the same with --heap-snapshots (once: it writes 160 files)
+//   heavy:*       baseline and heaplens again with ~100 MB held in each worker (bench/ballast.mjs),
+//                 each heavy variant's ratio against heavy:baseline
 // and prints wall times (median of RUNS) and ratios against the baseline.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -11,6 +13,7 @@ import { join } from 'node:path';
 import { ENVS_DIR, envNode, packHeaplens, prepareEnv } from './envs.mjs';
 import { comparedProjects } from './bench/compare-ref.mjs';
 import { printTimes, testFileBody, timeCommand } from './bench/suite.mjs';
+import { BALLAST_MB, writeVitestBallast } from './bench/ballast.mjs';
 
 const FILES = 40;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -24,15 +27,16 @@ function testFile(i) {
   return testFileBody(i, "import { describe, expect, it } from 'vitest';\nimport { track } from '../track';\n");
 }
 
-function makeProject(name, withHeaplens) {
+function makeProject(name, withHeaplens, heavy = false) {
   const dir = join(ENVS_DIR, 'vitest-4', 'projects', name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'test'), { recursive: true });
+  const test = JSON.stringify({ include: ['test/**/*.test.ts'], ...(heavy ? writeVitestBallast(dir) : {}) });
   writeFileSync(
     join(dir, 'vitest.config.ts'),
     withHeaplens
-      ? "import { defineConfig } from 'vitest/config';\nimport { heaplens } from 'heaplens/vitest';\nexport default defineConfig({ plugins: [heaplens()], test: { include: ['test/**/*.test.ts'] } });\n"
-      : "import { defineConfig } from 'vitest/config';\nexport default defineConfig({ test: { include: ['test/**/*.test.ts'] } });\n",
+      ? `import { defineConfig } from 'vitest/config';\nimport { heaplens } from 'heaplens/vitest';\nexport default defineConfig({ plugins: [heaplens()], test: ${test} });\n`
+      : `import { defineConfig } from 'vitest/config';\nexport default defineConfig({ test: ${test} });\n`,
   );
   writeFileSync(join(dir, 'track.ts'), withHeaplens ? "export { trackHeap as track } from 'heaplens';\n" : 'export function track(): void {}\n');
   for (let i = 0; i < FILES; i += 1) writeFileSync(join(dir, 'test', `module-${String(i).padStart(2, '0')}.test.ts`), testFile(i));
@@ -45,6 +49,8 @@ function timeRun(dir, extraArgs, extraEnv = {}) {
 
 const baselineDir = makeProject('bench-baseline', false);
 const heaplensDir = makeProject('bench-heaplens', true);
+const heavyBaselineDir = makeProject('bench-heavy-baseline', false, true);
+const heavyHeaplensDir = makeProject('bench-heavy-heaplens', true, true);
 // BENCH_COMPARE=<git ref>[,<ref>...]: the same tracked suite with heaplens built from those commits (see bench/compare-ref.mjs).
 const compared = comparedProjects((short) => makeProject(`bench-heaplens-${short}`, true)).map(({ short, dir }) => ({ name: `heaplens@${short}`, run: () => timeRun(dir, []) }));
 const variants = [
@@ -52,13 +58,16 @@ const variants = [
   { name: 'logHeapUsage', run: () => timeRun(baselineDir, ['--logHeapUsage']) },
   { name: 'heaplens', run: () => timeRun(heaplensDir, []) },
   ...compared,
+  { name: 'heavy:baseline', run: () => timeRun(heavyBaselineDir, []) },
+  { name: 'heavy:heaplens', run: () => timeRun(heavyHeaplensDir, []) },
 ];
 // BENCH_ONLY=baseline,heaplens,...: run only those variants (an A/B with more runs); snapshots only when named.
 const only = process.env.BENCH_ONLY?.split(',');
 const chosen = only ? variants.filter((v) => only.includes(v.name) || (v.name.startsWith('heaplens@') && only.includes('compare'))) : variants;
 timeRun(baselineDir, []); // warm Vite's caches once
+if (chosen.some((v) => v.name.startsWith('heavy:'))) timeRun(heavyBaselineDir, []);
 const times = Object.fromEntries(chosen.map((v) => [v.name, []]));
 for (let r = 0; r < RUNS; r += 1) for (const v of chosen) times[v.name].push(v.run());
 if (!only || only.includes('snapshots')) times.snapshots = [timeRun(heaplensDir, [], { HEAPLENS_SNAPSHOTS: '1' })];
 
-printTimes(`heaplens overhead: ${FILES} test files, 80 tracked describes, 400 tests, pool ${POOL}, ${cpus().length} cores, Node ${process.version}`, RUNS, times);
+printTimes(`heaplens overhead: ${FILES} test files, 80 tracked describes, 400 tests, pool ${POOL} (heavy: ${BALLAST_MB} MB more per worker), ${cpus().length} cores, Node ${process.version}`, RUNS, times);

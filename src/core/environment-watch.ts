@@ -13,6 +13,14 @@ import { availableMemory, snapshotBudget } from './snapshot-budget.js';
 
 /** Without `snapshots` on, at most this many retained environments per worker get a snapshot (each is heap-sized). */
 export const UNREQUESTED_SNAPSHOTS_PER_WORKER = 5;
+/**
+ * Torn-down environments wait to be checked together, with one pair of full
+ * GCs for all of them, until this many are waiting (checked at the next
+ * file's setup) or the worker has been idle for IDLE_MS (its last file).
+ */
+export const CHECK_BATCH = 8;
+/** No new file this long after a teardown: the worker is idle (done, or waiting for the runner), so the check runs now. */
+const IDLE_MS = 25;
 /** A retained environment is looked at again after this long, in case the runner was still letting go of it. */
 const CONFIRM_DELAY_MS = 200;
 
@@ -20,6 +28,8 @@ export interface EnvironmentWatchConfig {
   readonly options: ResolvedOptions;
   readonly runner: EnvironmentRecord['runner'];
   readonly worker: WorkerIdentity;
+  /** When checks run: CHECK_BATCH waiting environments, or IDLE_MS without a new file (tests set their own). */
+  readonly batch?: { readonly files: number; readonly idleMs: number };
 }
 
 export interface EnvironmentKey {
@@ -32,45 +42,63 @@ export interface EnvironmentKey {
 export interface WatchedEnvironment {
   /**
    * Call once the environment is torn down. The check itself waits for a
-   * later task: until the runner has handed the file's result back, the
-   * runner's own frames (and a failing test's errors) still hold the
-   * environment, which is how `--detectLeaks` gets its false positives.
+   * later task (a later file's setup, or the worker going idle): until the
+   * runner has handed the file's result back, the runner's own frames (and a
+   * failing test's errors) still hold the environment, which is how
+   * `--detectLeaks` gets its false positives.
    */
   tornDown(): void;
 }
 
 export interface EnvironmentWatch {
   /**
-   * Call when a test file's environment is set up. Waits for the previous
-   * file's check in this worker, measures the settled heap, and holds
-   * `global` weakly only.
+   * Call when a test file's environment is set up: holds `global` weakly
+   * only, and runs the check of the files torn down before it once
+   * CHECK_BATCH of them are waiting.
    */
   watch(key: EnvironmentKey, global: object): Promise<WatchedEnvironment>;
-  /** Resolves when every scheduled check of this worker has finished. */
+  /** Checks every environment torn down so far now, and resolves once all their records are final. */
   idle(): Promise<void>;
 }
 
 const later = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The property name put on a retained global just for its snapshot, so the analysis can find that object. */
 export function probeKey(key: EnvironmentKey, worker: WorkerIdentity): string {
   return `__heaplens_environment_probe_${shortHash(key.file, key.project, String(worker.pid), String(worker.threadId))}`;
 }
 
+/** A torn-down environment whose check is still to come. */
+interface Waiting {
+  readonly ref: WeakRef<object>;
+  readonly key: EnvironmentKey;
+  readonly checking: EnvironmentRecord;
+  readonly write: (record: EnvironmentRecord) => Promise<void>;
+}
+
 /**
  * Finds out, in the worker, whether test files' environments outlive them:
- * the question `--detectLeaks` answers, asked after a settled GC and only
- * once the runner has let go. A file that cleans up costs six full GCs (two
- * at setup and two at teardown to read what it leaves behind, two for the
- * check); a snapshot (to explain what holds the environment) is written only
- * for an environment that is still alive.
+ * the question `--detectLeaks` answers, asked after full GCs and only once
+ * the runner has let go, and at a fraction of its cost. `--detectLeaks` (and
+ * heaplens before 0.3) forces GCs for every file; here each environment's
+ * global is held by a WeakRef, and torn-down environments are checked in
+ * batches: one pair of full GCs tells for all of them at once which were
+ * released (a GC the runner ran anyway may have told already). Only an
+ * environment still alive then pays for the confirmation (a settle) and the
+ * snapshot that explains what holds it.
  */
 export function createEnvironmentWatch(config: EnvironmentWatchConfig): EnvironmentWatch {
   const { options, runner, worker } = config;
+  const { files: batchFiles, idleMs } = config.batch ?? { files: CHECK_BATCH, idleMs: IDLE_MS };
   const gc = getGc();
   const environmentsDir = joinInside(options.outDir, ENVIRONMENTS_DIR);
   const snapshotsDir = joinInside(options.outDir, SNAPSHOTS_DIR);
-  let pending: Promise<void> = Promise.resolve();
+  /** Torn down, not yet checked. */
+  let waiting: Waiting[] = [];
+  /** The checks run one batch at a time, in order. */
+  let checks: Promise<void> = Promise.resolve();
+  let idleTimer: ReturnType<typeof setTimeout> | null = null;
   let unrequestedSnapshots = 0;
   /** Before each snapshot (see line-ends.ts): a session of the watch's own, kept open. */
   const cacheLineEnds = createLineEndsCache();
@@ -110,43 +138,76 @@ export function createEnvironmentWatch(config: EnvironmentWatchConfig): Environm
     return { status: 'written', file: `${SNAPSHOTS_DIR}/${name}`, probe };
   }
 
-  const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+  /** Still alive after the batch's GCs: wait, settle, and if it is still alive, record it as retained and explain it. */
+  async function confirm(alive: readonly Waiting[]): Promise<void> {
+    await later(CONFIRM_DELAY_MS);
+    const idleHeap = await settledMeasurement();
+    for (const { ref, key, checking, write } of alive) {
+      if (ref.deref() === undefined) {
+        await write({ ...checking, state: 'released' });
+        continue;
+      }
+      await mkdir(snapshotsDir, { recursive: true });
+      const name = environmentSnapshotName(key.file, key.project, worker);
+      // Recorded as retained before the (blocking, possibly long) snapshot: a
+      // worker stopped meanwhile still leaves the verdict behind.
+      await write({ ...checking, state: 'retained', snapshot: { status: 'writing', file: `${SNAPSHOTS_DIR}/${name}`, probe: probeKey(key, worker) } });
+      await write({ ...checking, state: 'retained', snapshot: snapshot(ref, key, idleHeap) });
+    }
+  }
 
-  async function check(ref: WeakRef<object>, key: EnvironmentKey, base: EnvironmentRecord, write: (r: EnvironmentRecord) => Promise<void>) {
-    // A timer, not a microtask or setImmediate: Jest resolves a file's result
-    // in a setImmediate after teardown and sends it on in microtasks after it.
-    await later(0);
-    // Two full GCs with a turn between: the first finds the environment
-    // unreachable, Node's weak callbacks for its vm context run in the turn,
-    // the second frees what they released. The WeakRef was made in an earlier
-    // job, so this one does not keep it alive.
+  async function check(batch: readonly Waiting[]): Promise<void> {
+    // Two full GCs with a turn between: the first finds the environments
+    // unreachable, Node's weak callbacks for their vm contexts run in the
+    // turn, the second frees what they released. The WeakRefs were made in
+    // earlier jobs, so this one does not keep their targets alive.
     gc();
     await nextTurn();
     gc();
-    if (ref.deref() === undefined) return write({ ...base, state: 'released' });
-    // Still alive: give the runner (and a busy machine's weak callbacks) a moment more, then settle fully.
-    await later(CONFIRM_DELAY_MS);
-    const idleHeap = await settledMeasurement();
-    if (ref.deref() === undefined) return write({ ...base, state: 'released' });
-    await mkdir(snapshotsDir, { recursive: true });
-    const name = environmentSnapshotName(key.file, key.project, worker);
-    // Recorded as retained before the (blocking, possibly long) snapshot: a
-    // worker stopped meanwhile still leaves the verdict behind.
-    await write({ ...base, state: 'retained', snapshot: { status: 'writing', file: `${SNAPSHOTS_DIR}/${name}`, probe: probeKey(key, worker) } });
-    return write({ ...base, state: 'retained', snapshot: snapshot(ref, key, idleHeap) });
+    const alive: Waiting[] = [];
+    for (const entry of batch) {
+      if (entry.ref.deref() === undefined) await entry.write({ ...entry.checking, state: 'released' });
+      else alive.push(entry);
+    }
+    if (alive.length > 0) await confirm(alive);
+  }
+
+  /** Queues the check of every environment waiting now; errors end up in their records, never as an unhandled rejection. */
+  function checkWaiting(): Promise<void> {
+    if (idleTimer !== null) clearTimeout(idleTimer);
+    idleTimer = null;
+    const batch = waiting;
+    waiting = [];
+    if (batch.length === 0) return checks;
+    const failed = (error: unknown) =>
+      Promise.all(
+        batch.map((entry) =>
+          entry.write({ ...entry.checking, state: 'released', error: `the environment check failed: ${(error as Error)?.message ?? String(error)}` }).catch(() => undefined),
+        ),
+      ).then(() => undefined);
+    // A timer first, not a microtask or setImmediate: Jest resolves a file's
+    // result in a setImmediate after teardown and sends it on in microtasks after it.
+    checks = checks.then(() => later(0)).then(() => check(batch)).catch(failed);
+    return checks;
   }
 
   return {
     async watch(key, global) {
-      await pending;
+      if (idleTimer !== null) clearTimeout(idleTimer);
+      idleTimer = null;
+      // Released environments a GC of the runner's own already collected are told without one.
+      const stillWaiting: Waiting[] = [];
+      for (const entry of waiting) {
+        if (entry.ref.deref() === undefined) checks = checks.then(() => entry.write({ ...entry.checking, state: 'released' })).catch(() => undefined);
+        else stillWaiting.push(entry);
+      }
+      waiting = stillWaiting;
+      if (waiting.length >= batchFiles) checkWaiting();
+      await checks;
       await mkdir(environmentsDir, { recursive: true });
       const path = joinInside(environmentsDir, environmentRecordName(key.file, key.project));
       const text = (record: EnvironmentRecord) => `${JSON.stringify(record, null, 2)}\n`;
       const write = (record: EnvironmentRecord) => writeFileAtomic(path, text(record));
-      // Read the way teardown reads `after` (two full GCs), so the two compare.
-      gc();
-      gc();
-      const before = readMeasurement();
       const base: EnvironmentRecord = {
         kind: 'heaplens-environment',
         version: 1,
@@ -155,7 +216,7 @@ export function createEnvironmentWatch(config: EnvironmentWatchConfig): Environm
         project: key.project,
         worker,
         state: 'running',
-        before,
+        before: null,
         after: null,
         snapshot: null,
         error: null,
@@ -167,29 +228,23 @@ export function createEnvironmentWatch(config: EnvironmentWatchConfig): Environm
         tornDown() {
           if (scheduled) return;
           scheduled = true;
-          // What the file leaves behind if its environment stays: read now, while
-          // Jest still holds the environment and before the worker can start the
-          // next file (which a later reading could include).
-          gc();
-          gc();
-          const checking: EnvironmentRecord = { ...base, state: 'checking', after: readMeasurement() };
-          // Written synchronously: Jest hands the result to the reporter right
-          // after teardown, and the reporter waits only for a `checking` record.
-          let run: Promise<void>;
+          const checking: EnvironmentRecord = { ...base, state: 'checking' };
+          // Written synchronously: once Jest has the file's result, a record
+          // still \`running\` would mean the worker died during the file.
           try {
             writeFileAtomicSync(path, text(checking));
-            run = check(ref, key, checking, write);
           } catch (error) {
-            run = Promise.reject(error);
+            checks = checks.then(() => write({ ...checking, state: 'released', error: `the environment check failed: ${(error as Error).message}` })).catch(() => undefined);
+            return;
           }
-          // Errors end up in the record, never as an unhandled rejection in the worker.
-          pending = run.catch((error: unknown) =>
-            write({ ...checking, state: 'released', error: `the environment check failed: ${(error as Error)?.message ?? String(error)}` }).catch(() => undefined),
-          );
+          waiting.push({ ref, key, checking, write });
+          if (idleTimer !== null) clearTimeout(idleTimer);
+          // Not unref'd: the reporter waits for this check before Jest stops the worker.
+          idleTimer = setTimeout(() => void checkWaiting(), idleMs);
         },
       };
     },
-    idle: () => pending,
+    idle: () => checkWaiting(),
   };
 }
 

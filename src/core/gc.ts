@@ -85,6 +85,11 @@ function getBackgroundCompileWait(): () => void {
 
 let backgroundCompileWait: (() => void) | undefined;
 
+/** Blocks until this isolate's background compile jobs are done (see getBackgroundCompileWait): call before a GC whose reading counts. */
+export function waitForBackgroundCompiles(): void {
+  (backgroundCompileWait ??= getBackgroundCompileWait())();
+}
+
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export interface SettleOptions {
@@ -120,10 +125,9 @@ export interface SettleOptions {
  */
 export async function settleGc(gc: () => void, options: SettleOptions): Promise<void> {
   const { probe, minRounds = 2, maxRounds = 8, epsilon = 64 * 1024 } = options;
-  const waitForCompileJobs = (backgroundCompileWait ??= getBackgroundCompileWait());
   let previous = Number.POSITIVE_INFINITY;
   for (let round = 0; round < maxRounds; round += 1) {
-    waitForCompileJobs();
+    waitForBackgroundCompiles();
     gc();
     await nextTurn();
     const current = probe();

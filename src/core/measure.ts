@@ -1,4 +1,4 @@
-import { getHeapStatistics } from 'node:v8';
+import { GCProfiler, getHeapStatistics } from 'node:v8';
 
 /** What one settled look at an isolate's memory records. */
 export interface Measurement {
@@ -42,4 +42,30 @@ export function readMeasurement(): Measurement {
 /** The total a scope is judged on: JS heap plus external (ArrayBuffer) memory. */
 export function retainedTotal(m: Measurement): number {
   return m.usedHeap + m.external;
+}
+
+/**
+ * Runs `task` and returns its result with the JS heap in use right after the
+ * first full GC that ran during it (null when none did), as V8's GC profiler
+ * read it in that GC's epilogue.
+ *
+ * Why: reading the allocation sampler's profile forces a full GC
+ * (allocation-sampler.ts), and the profile then arrives as a large parsed
+ * object. Read afterwards, `used_heap_size` would count that object; read in
+ * the GC's epilogue, it is what survived the GC. So one GC gives both the
+ * sampled live bytes and a heap reading (a second GC just to read the heap
+ * costs as much as the first: tens of milliseconds on a Jest worker's heap).
+ */
+export async function usedHeapAfterGcDuring<T>(task: () => Promise<T>): Promise<{ value: T; usedHeap: number | null }> {
+  const profiler = new GCProfiler();
+  profiler.start();
+  let value: T;
+  try {
+    value = await task();
+  } catch (error) {
+    profiler.stop();
+    throw error;
+  }
+  const major = profiler.stop()?.statistics.find((gc) => gc.gcType === 'MarkSweepCompact');
+  return { value, usedHeap: major ? major.afterGC.heapStatistics.usedHeapSize : null };
 }

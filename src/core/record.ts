@@ -16,6 +16,13 @@ export interface ScopeRecord {
   readonly state: 'running' | 'done';
   readonly before: Measurement | null;
   readonly after: Measurement | null;
+  /**
+   * How `after` was read: `first` (the one full GC of reading the sampling
+   * profile, enough to clear a scope that kept too little to be flagged) or
+   * `settled` (GC rounds until the heap stops falling, for every other scope
+   * and where sampling is unavailable). Absent in records before 0.3.
+   */
+  readonly reading?: 'first' | 'settled';
   /** Objects the scope allocated that were still alive at its end (allocation sampling), or null where unavailable. */
   readonly sampled: SampledBytes | null;
   /** Where the live sampled bytes were allocated, and in which test; null where sampling was unavailable. */

@@ -1,5 +1,6 @@
 import { userRootDistances } from './distances.js';
 import { essentialEdges, type EssentialEdges } from './essential-edges.js';
+import { contextObjects, exclusiveSize } from './exclusive-size.js';
 import type { HeapGraph } from './graph.js';
 import { parseGraphColumns, type ParseOptions, type SnapshotSource } from './parse.js';
 import { retainerPath } from './paths.js';
@@ -7,7 +8,13 @@ import { toGraph } from './to-graph.js';
 
 /** Why one object is alive in a snapshot. */
 export type ObjectRetention =
-  | { readonly status: 'retained'; readonly path: string[]; readonly className: string }
+  | {
+      readonly status: 'retained';
+      readonly path: string[];
+      readonly className: string;
+      /** What only the object (with its vm context, for a global) keeps alive: the bytes its release would free. */
+      readonly bytes: number;
+    }
   /** The object is in the snapshot but nothing reaches it through edges that keep objects alive. */
   | { readonly status: 'unreachable'; readonly className: string }
   /** No object carries the probe property: it was collected, or the snapshot is not the one the probe was set for. */
@@ -84,6 +91,8 @@ export async function explainProbe(source: SnapshotSource, probe: string, option
   const ordinal = findProbed(graph, probe);
   if (ordinal < 0) return { status: 'absent' };
   const className = graph.className(ordinal);
-  const path = retainerPath(graph, userRootDistances(graph, retainingEdges(graph)), ordinal);
-  return path ? { status: 'retained', path, className } : { status: 'unreachable', className };
+  const edges = retainingEdges(graph);
+  const path = retainerPath(graph, userRootDistances(graph, edges), ordinal);
+  if (!path) return { status: 'unreachable', className };
+  return { status: 'retained', path, className, bytes: exclusiveSize(graph, edges, contextObjects(graph, ordinal)) };
 }

@@ -13,11 +13,13 @@ import { jestVersion } from './jest-version.js';
 
 /** The built analysis worker, beside this bundle's folder (dist/jest → dist/engine). */
 const ANALYSE_WORKER = new URL('../engine/analyse-worker.js', import.meta.url);
-/** How often, and how long, to wait for a file's environment check (the worker runs it after handing back the result). */
+/** How often, and how long, to wait for the environment checks still running at the end (the workers run them in batches). */
 const POLL_MS = 20;
 const CHECK_TIMEOUT_MS = 30_000;
 /** A retained environment's snapshot blocks its worker for as long as writing it takes. */
 const SNAPSHOT_TIMEOUT_MS = 10 * 60_000;
+/** At onRunComplete Jest has stopped the workers (a bailed run never got to its last result): a short look only. */
+const LATE_TIMEOUT_MS = 2_000;
 
 /** The parts of Jest's reporter arguments heaplens reads. */
 interface JestTest {
@@ -27,19 +29,33 @@ interface JestTest {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** Whether a record needs no more waiting: final, or still `running` (the worker died before its file's teardown). */
+function settled(record: EnvironmentRecord): boolean {
+  return (FINAL_STATES.has(record.state) && record.snapshot?.status !== 'writing') || record.state === 'running';
+}
+
 /**
- * Prepares outDir when the run starts; after each test file, waits for the
- * worker to finish checking that file's environment (Jest does not stop a
- * worker while a reporter is still handling its last result, so a snapshot
- * is never cut short), and queues its snapshots for analysis; at the end
- * prints the report, writes report.json and, with failOnLeak, fails the run
- * through getLastError().
+ * Prepares outDir when the run starts; after each test file, queues its
+ * snapshots (and, once its worker has checked it, its environment's) for
+ * analysis; at the end prints the report, writes report.json and, with
+ * failOnLeak, fails the run through getLastError().
+ *
+ * Workers check environments in batches (environment-watch.ts), so a file's
+ * check is often still to come when its result arrives. The reporter waits
+ * for the outstanding checks at the run's last result: Jest does not stop a
+ * worker while a reporter is still handling a result, so a check (or a
+ * snapshot) is never cut short, and no earlier result waits.
  */
 export default class HeaplensJestReporter {
   readonly options: ResolvedOptions;
   private readonly collector: RunCollector;
   private lastError: Error | undefined;
   private readonly rootDir: string;
+  /** Test files in the run, and results seen so far. */
+  private total = 0;
+  private seen = 0;
+  /** Environment records whose check was not final when their file's result came, by record name. */
+  private readonly outstanding = new Set<string>();
 
   constructor(globalConfig: { readonly rootDir: string }, reporterOptions?: unknown) {
     this.rootDir = globalConfig.rootDir;
@@ -47,36 +63,49 @@ export default class HeaplensJestReporter {
     this.collector = new RunCollector(this.options, ANALYSE_WORKER);
   }
 
-  onRunStart(): void {
+  onRunStart(results?: { readonly numTotalTestSuites?: number }): void {
     this.lastError = undefined;
+    this.total = results?.numTotalTestSuites ?? 0;
+    this.seen = 0;
+    this.outstanding.clear();
     this.collector.start();
   }
 
   async onTestFileResult(test: JestTest): Promise<void> {
+    this.seen += 1;
     const file = toPosixRelative(this.options.root, test.path);
-    const record = await this.waitForEnvironment(file, test.context.config.id ?? '');
-    if (record) this.collector.environmentDone(record);
+    const name = environmentRecordName(file, test.context.config.id ?? '');
+    const record = await readEnvironmentRecord(this.options.outDir, name);
+    if (record !== null && !('invalid' in record)) {
+      if (settled(record)) this.collector.environmentDone(record);
+      else this.outstanding.add(name);
+    }
     await this.collector.fileDone(file);
+    if (this.seen >= this.total) await this.waitForOutstanding(CHECK_TIMEOUT_MS);
   }
 
-  /** The file's environment record once its check is final; null when heaplens did not wrap that file's environment. */
-  private async waitForEnvironment(file: string, project: string): Promise<EnvironmentRecord | null> {
-    const name = environmentRecordName(file, project);
+  /** Waits (up to `limit`, longer while a snapshot is being written) until the outstanding checks are final. */
+  private async waitForOutstanding(limit: number): Promise<void> {
     const started = Date.now();
-    for (;;) {
-      const record = await readEnvironmentRecord(this.options.outDir, name);
-      if (record === null || 'invalid' in record) return null;
-      if (FINAL_STATES.has(record.state) && record.snapshot?.status !== 'writing') return record;
-      // Jest tears an environment down before it hands back the file's result:
-      // a record still `running` means the worker died first, and no check will come.
-      if (record.state === 'running') return record;
-      const limit = record.snapshot?.status === 'writing' ? SNAPSHOT_TIMEOUT_MS : CHECK_TIMEOUT_MS;
-      if (Date.now() - started > limit) return record;
+    while (this.outstanding.size > 0) {
+      let writing = false;
+      for (const name of [...this.outstanding]) {
+        const record = await readEnvironmentRecord(this.options.outDir, name);
+        if (record === null || 'invalid' in record || settled(record)) {
+          this.outstanding.delete(name);
+          if (record !== null && !('invalid' in record)) this.collector.environmentDone(record);
+        } else if (record.snapshot?.status === 'writing') {
+          writing = true;
+        }
+      }
+      if (this.outstanding.size === 0) return;
+      if (Date.now() - started > (writing ? SNAPSHOT_TIMEOUT_MS : limit)) return;
       await sleep(POLL_MS);
     }
   }
 
   async onRunComplete(): Promise<void> {
+    await this.waitForOutstanding(LATE_TIMEOUT_MS);
     const { lines, failure } = await finishRun(this.collector, { name: 'jest', version: jestVersion(this.rootDir) }, process.env);
     if (failure) this.lastError = new Error(failure);
     if (lines.length > 0) process.stderr.write(`${lines.join('\n')}\n`);

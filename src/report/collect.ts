@@ -42,8 +42,7 @@ export const ENVIRONMENT_GLOBAL = '(test environment global)';
  */
 export function toReportEnvironment(record: EnvironmentRecord, analysis: EnvironmentAnalysis | undefined): ReportEnvironment | null {
   if (record.state !== 'retained') return null;
-  const bytes = record.before && record.after ? Math.max(0, retainedTotal(record.after) - retainedTotal(record.before)) : 0;
-  const base = { file: record.file, worker: record.worker, bytes };
+  const base = { file: record.file, worker: record.worker, bytes: null };
   const shot = record.snapshot;
   if (!shot || shot.status === 'skipped') return { ...base, path: [], snapshot: null, note: shot?.reason ?? 'no snapshot was taken' };
   if (shot.status === 'writing') {
@@ -55,7 +54,13 @@ export function toReportEnvironment(record: EnvironmentRecord, analysis: Environ
   if (retention.status === 'unreachable') return null;
   if (retention.status === 'absent') return { ...base, path: [], snapshot: shot.file, note: 'the environment is not in its snapshot' };
   // The path ends at the object that carried the probe: the environment's global (for a vm context, its sandbox object).
-  return { ...base, path: [...retention.path.slice(0, -1), ENVIRONMENT_GLOBAL], snapshot: shot.file, note: holderNote(retention.path) };
+  return {
+    ...base,
+    bytes: retention.bytes,
+    path: [...retention.path.slice(0, -1), ENVIRONMENT_GLOBAL],
+    snapshot: shot.file,
+    note: holderNote(retention.path),
+  };
 }
 
 /** A word on holders that are not the test file's own code. */
@@ -254,7 +259,7 @@ export function collectReport(input: CollectInput): Report {
     retainedEnvironments: (input.environments ?? [])
       .map((r) => toReportEnvironment(r, r.snapshot && r.snapshot.status === 'written' ? input.environmentAnalyses?.get(r.snapshot.file) : undefined))
       .filter((e): e is ReportEnvironment => e !== null)
-      .sort((a, b) => b.bytes - a.bytes || a.file.localeCompare(b.file)),
+      .sort((a, b) => (b.bytes ?? -1) - (a.bytes ?? -1) || a.file.localeCompare(b.file)),
     files: [...input.files].sort((a, b) => a.path.localeCompare(b.path)),
     problems: [...input.problems, ...environmentProblems(input.environments ?? [])],
   };

@@ -198,7 +198,8 @@ export function renderEnvironments(report: Report, c: Colors): string[] {
       c.dim(' (its global object and everything the file loaded stay in the worker)'),
   ];
   for (const env of list) {
-    lines.push(`  ${c.red('✗')} ${printable(env.file)}  ${c.red(formatDelta(env.bytes))}  ${c.dim(formatWorker(env.worker))}`);
+    const size = env.bytes === null ? '' : `  ${c.red(`keeps ${formatBytes(env.bytes)}`)}`;
+    lines.push(`  ${c.red('✗')} ${printable(env.file)}${size}  ${c.dim(formatWorker(env.worker))}`);
     if (env.path.length > 0) lines.push(`    ${shortenPath(env.path).map(printable).join(c.dim(' › '))}`);
     if (env.note) lines.push(`    ${c.dim(`↳ ${env.note}`)}`);
   }

@@ -128,8 +128,12 @@ export interface ReportEnvironment {
    * explained (`note` says why).
    */
   readonly path: readonly string[];
-  /** What the file left behind: settled heap (JS + external) after it, minus before its environment was set up. */
-  readonly bytes: number;
+  /**
+   * What the environment keeps alive, from its snapshot: the bytes of the
+   * objects only its global and vm context reach (what releasing it would
+   * free). Null when no snapshot was written or analysed (`note` says why).
+   */
+  readonly bytes: number | null;
   /** The snapshot the path comes from (relative to outDir), if one was written. */
   readonly snapshot: string | null;
   readonly note: string | null;

@@ -32,7 +32,8 @@ export function reportProblems(value: unknown): string[] {
     if (typeof e.file !== 'string' || e.file.includes('\\') || e.file.startsWith('/')) problems.push(`${at}.file is not project-relative with /`);
     if (!isInt(e.worker?.threadId) || !isInt(e.worker?.pid)) problems.push(`${at}.worker is not {threadId, pid, workerId}`);
     if (!Array.isArray(e.path) || e.path.some((p: unknown) => typeof p !== 'string')) problems.push(`${at}.path is not a string array`);
-    if (!isInt(e.bytes) || e.bytes < 0) problems.push(`${at}.bytes is not a non-negative integer`);
+    if (!(e.bytes === null || (isInt(e.bytes) && e.bytes >= 0))) problems.push(`${at}.bytes is neither null nor a non-negative integer`);
+    if (e.bytes === null && e.path?.length > 0) problems.push(`${at} has a path but no bytes (both come from its snapshot)`);
     if (!(e.snapshot === null || typeof e.snapshot === 'string')) problems.push(`${at}.snapshot`);
     if (!(e.note === null || typeof e.note === 'string')) problems.push(`${at}.note`);
     if (e.path?.length === 0 && typeof e.note !== 'string') problems.push(`${at} has neither a path nor a note`);
