@@ -12,7 +12,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { ENVS_DIR, envNode, packHeaplens, prepareEnv } from './envs.mjs';
 import { comparedProjects } from './bench/compare-ref.mjs';
-import { printTimes, testFileBody, timeCommand } from './bench/suite.mjs';
+import { printSnapshotFigures, printTimes, testFileBody, timeCommand } from './bench/suite.mjs';
 import { BALLAST_MB, writeVitestBallast } from './bench/ballast.mjs';
 
 const FILES = 40;
@@ -71,3 +71,4 @@ for (let r = 0; r < RUNS; r += 1) for (const v of chosen) times[v.name].push(v.r
 if (!only || only.includes('snapshots')) times.snapshots = [timeRun(heaplensDir, [], { HEAPLENS_SNAPSHOTS: '1' })];
 
 printTimes(`heaplens overhead: ${FILES} test files, 80 tracked describes, 400 tests, pool ${POOL} (heavy: ${BALLAST_MB} MB more per worker), ${cpus().length} cores, Node ${process.version}`, RUNS, times);
+if (times.snapshots) printSnapshotFigures('snapshots', heaplensDir);

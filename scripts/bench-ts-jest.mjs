@@ -11,7 +11,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { ENVS_DIR, ROOT, envNode, packHeaplens, prepareEnv } from './envs.mjs';
 import { comparedProjects } from './bench/compare-ref.mjs';
-import { printTimes, timeCommand } from './bench/suite.mjs';
+import { printSnapshotFigures, printTimes, timeCommand } from './bench/suite.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const env = prepareEnv('jest-30', packHeaplens());
@@ -48,3 +48,4 @@ times.snapshots = [timeRun(trackDir, { HEAPLENS_SNAPSHOTS: '1' })];
 for (const { name, dir } of compared) times[name] = [timeRun(dir, { HEAPLENS_SNAPSHOTS: '1' })];
 
 printTimes(`heaplens on a ts-jest project (fixtures/jest-ts: 1 file, 6 tests, TypeScript loaded in the worker), ${cpus().length} cores, Node ${process.version}`, RUNS, times);
+if (times.snapshots) printSnapshotFigures('snapshots', trackDir);

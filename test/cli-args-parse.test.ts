@@ -26,21 +26,27 @@ describe('parseCliArgs', () => {
       repeat: false,
       failOnLeak: false,
       outDir: undefined,
+      keepSnapshots: undefined,
       command: ['npx', 'vitest', 'run'],
     });
   });
 
   it('reads its own options and passes everything after -- through', () => {
     expect(
-      parseCliArgs(['--heap-snapshots', '--heap-repeat', '--fail-on-leak', '--out-dir', 'out', '--', 'npx', 'vitest', '--help', '--', 'x']),
+      parseCliArgs(['--heap-snapshots', '--keep-snapshots', 'all', '--heap-repeat', '--fail-on-leak', '--out-dir', 'out', '--', 'npx', 'vitest', '--help', '--', 'x']),
     ).toEqual({
       kind: 'run',
       snapshots: true,
       repeat: true,
       failOnLeak: true,
       outDir: 'out',
+      keepSnapshots: 'all',
       command: ['npx', 'vitest', '--help', '--', 'x'],
     });
+  });
+
+  it('takes flagged or all for --keep-snapshots, and says so otherwise', () => {
+    expect(errorMessage(['--keep-snapshots', 'some', '--', 'npx', 'jest'])).toBe("--keep-snapshots takes flagged or all (got 'some')");
   });
 
   it('needs a command', () => {

@@ -39,8 +39,29 @@ describe('collectReport', () => {
       retainedEnvironments: [],
       scopes: [],
       files: [],
+      snapshotFiles: { keep: 'flagged', written: 0, writtenBytes: 0, kept: 0, keptBytes: 0 },
+      analysis: { jobs: 0, peakBytes: 0 },
       problems: ['skipped records/x.json: bad'],
     });
+  });
+
+  it('counts the snapshot files written (kept + deleted) and kept, and names no pair that was deleted', () => {
+    const pair = (name: string) => ({ status: 'written', before: `snapshots/${name}__before.heapsnapshot`, after: `snapshots/${name}__after.heapsnapshot` }) as const;
+    const leak = record('a.test.ts', 'leaks', 5 * MB, { snapshots: pair('leak') });
+    const ok = record('b.test.ts', 'fine', 0, { snapshots: pair('ok') });
+    const report = collectReport(
+      input([leak, ok], {
+        snapshots: true,
+        files: [
+          { path: 'snapshots/leak__before.heapsnapshot', bytes: 30 * MB },
+          { path: 'snapshots/leak__after.heapsnapshot', bytes: 35 * MB },
+        ],
+        removed: { files: new Set(['snapshots/ok__before.heapsnapshot', 'snapshots/ok__after.heapsnapshot']), bytes: 60 * MB },
+      }),
+    );
+    expect(report.snapshotFiles).toEqual({ keep: 'flagged', written: 4, writtenBytes: 125 * MB, kept: 2, keptBytes: 65 * MB });
+    expect(report.scopes.find((s) => s.suite === 'fine')?.snapshots).toBeNull();
+    expect(report.scopes.find((s) => s.suite === 'leaks')?.snapshots?.before).toBe('snapshots/leak__before.heapsnapshot');
   });
 
   it('sorts leak, inconclusive, ok, then by file and suite', () => {

@@ -20,6 +20,11 @@ describe('readOverrides', () => {
     expect(readOverrides({ HEAPLENS_SNAPSHOTS: value }, [])).toEqual({ snapshots: expected });
   });
 
+  it('passes HEAPLENS_KEEP_SNAPSHOTS through, trimmed, for resolveOptions to check', () => {
+    expect(readOverrides({ HEAPLENS_KEEP_SNAPSHOTS: ' all ' }, [])).toEqual({ keepSnapshots: 'all' });
+    expect(readOverrides({ HEAPLENS_KEEP_SNAPSHOTS: '' }, [])).toEqual({});
+  });
+
   it('reads the repeat pass from HEAPLENS_REPEAT and from -- --heap-repeat', () => {
     expect(readOverrides({ HEAPLENS_REPEAT: '1' }, [])).toEqual({ repeat: true });
     expect(readOverrides({ HEAPLENS_REPEAT: 'off' }, [])).toEqual({ repeat: false });

@@ -28,18 +28,26 @@ const FIRST_CULPRITS: Record<string, { name: string; count: number; through: str
 };
 
 // Jest 30 with heap snapshots on, turned on both ways: `heaplens --heap-snapshots -- jest`
-// with child process workers, HEAPLENS_SNAPSHOTS=1 with worker threads.
-const runs: Array<{ name: string; args: string[]; options: RunOptions; threads: boolean }> = [
-  { name: 'heaplens --heap-snapshots -- jest -w 2 (child processes)', args: ['-w', '2'], options: { cli: ['--heap-snapshots'] }, threads: false },
+// with child process workers (keepSnapshots 'flagged', the default: ok scopes' pairs are
+// deleted), HEAPLENS_SNAPSHOTS=1 with worker threads and every snapshot kept.
+const runs: Array<{ name: string; args: string[]; options: RunOptions; threads: boolean; keepAll: boolean }> = [
   {
-    name: 'HEAPLENS_SNAPSHOTS=1 jest --workerThreads -w 2',
+    name: 'heaplens --heap-snapshots -- jest -w 2 (child processes)',
+    args: ['-w', '2'],
+    options: { cli: ['--heap-snapshots'] },
+    threads: false,
+    keepAll: false,
+  },
+  {
+    name: 'HEAPLENS_SNAPSHOTS=1 HEAPLENS_KEEP_SNAPSHOTS=all jest --workerThreads -w 2',
     args: ['--workerThreads', '-w', '2'],
-    options: { env: { HEAPLENS_SNAPSHOTS: '1' } },
+    options: { env: { HEAPLENS_SNAPSHOTS: '1', HEAPLENS_KEEP_SNAPSHOTS: 'all' } },
     threads: true,
+    keepAll: true,
   },
 ];
 
-describe.each(runs)('jest 30, $name', ({ args, options, threads }) => {
+describe.each(runs)('jest 30, $name', ({ args, options, threads, keepAll }) => {
   let dir: string;
   let outDir: string;
   let result: RunResult;
@@ -77,8 +85,14 @@ describe.each(runs)('jest 30, $name', ({ args, options, threads }) => {
 
   it('writes a before/after pair per scope, named by file, suite and worker', () => {
     const hashes = new Set<string>();
+    expect(report.snapshotFiles.written).toBe(2 * 14 + 3);
     for (const scope of report.scopes) {
       const at = `${scope.file} :: ${scope.suite}`;
+      if (!keepAll && scope.verdict === 'ok') {
+        // Written, then deleted once its verdict was known.
+        expect(scope.snapshots, at).toBeNull();
+        continue;
+      }
       if (threads) {
         expect(scope.worker.threadId, at).toBeGreaterThan(0);
         expect(scope.worker.pid, at).toBe(mainPid);
@@ -100,7 +114,7 @@ describe.each(runs)('jest 30, $name', ({ args, options, threads }) => {
         expect(head(join(outDir, path)), path).toMatch(/^\{"snapshot":\{"meta":/);
       }
     }
-    expect(hashes.size).toBe(report.scopes.length);
+    expect(hashes.size).toBe(report.scopes.filter((s) => keepAll || s.verdict !== 'ok').length);
     expect(new Set(report.scopes.map((s) => s.worker.workerId)).size).toBe(2);
   });
 
@@ -117,15 +131,19 @@ describe.each(runs)('jest 30, $name', ({ args, options, threads }) => {
     const onDisk = readdirSync(join(outDir, 'snapshots'))
       .map((f) => `snapshots/${f}`)
       .sort();
+    const flagged = report.scopes.filter((s) => s.verdict !== 'ok');
     const expected = [
-      ...report.scopes.flatMap((s) => [s.snapshots!.before, s.snapshots!.after]),
+      ...(keepAll ? report.scopes : flagged).flatMap((s) => [s.snapshots!.before, s.snapshots!.after]),
       ...report.retainedEnvironments.map((e) => e.snapshot!),
     ].sort();
-    expect(onDisk).toHaveLength(2 * 14 + 3);
+    expect(onDisk).toHaveLength(keepAll ? 2 * 14 + 3 : 2 * flagged.length + 3);
     expect(onDisk).toEqual(expected);
     expect(report.files.map((f) => f.path).sort()).toEqual(onDisk);
     for (const file of report.files) expect(file.bytes, file.path).toBe(statSync(join(outDir, file.path)).size);
-    expect(result.stderr).toMatch(/Snapshots: 31 files, [\d.]+ MB in \.heaplens/);
+    expect(report.snapshotFiles).toMatchObject({ keep: keepAll ? 'all' : 'flagged', written: 31, kept: onDisk.length });
+    expect(result.stderr).toMatch(
+      keepAll ? /Snapshots: 31 files, [\d.]+ MB in \.heaplens/ : new RegExp(`Snapshots: ${onDisk.length} kept of 31 files written \\([\\d.]+ MB of [\\d.]+ MB\\) in \\.heaplens`),
+    );
   });
 
   it('names what each leaking suite leaked, first, with the path that keeps it alive', () => {

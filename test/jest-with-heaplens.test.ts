@@ -41,6 +41,8 @@ function resolvedFor(root: string, extra: Partial<ResolvedOptions> = {}): Resolv
     failOnLeak: false,
     snapshotMaxHeap: null,
     repeat: false,
+    keepSnapshots: 'flagged',
+    snapshotTimeBudget: 120,
     ...extra,
   };
 }

@@ -15,6 +15,8 @@ describe('resolveOptions defaults and overrides', () => {
       failOnLeak: false,
       snapshotMaxHeap: null,
       repeat: false,
+      keepSnapshots: 'flagged',
+      snapshotTimeBudget: 120,
     });
     expect(resolveOptions(null, root)).toEqual(resolveOptions({}, root));
   });
@@ -32,6 +34,19 @@ describe('resolveOptions defaults and overrides', () => {
       failOnLeak: true,
       enabled: false,
     });
+  });
+
+  it("keeps every snapshot with keepSnapshots: 'all', and lets HEAPLENS_KEEP_SNAPSHOTS win over the config", () => {
+    expect(resolveOptions({ keepSnapshots: 'all' }, root).keepSnapshots).toBe('all');
+    expect(resolveOptions({ keepSnapshots: 'all' }, root, { keepSnapshots: 'flagged' }).keepSnapshots).toBe('flagged');
+    expect(resolveOptions({}, root, { keepSnapshots: 'all' }).keepSnapshots).toBe('all');
+  });
+
+  it('reads snapshotTimeBudget in seconds or minutes', () => {
+    expect(resolveOptions({ snapshotTimeBudget: 30 }, root).snapshotTimeBudget).toBe(30);
+    expect(resolveOptions({ snapshotTimeBudget: '90s' }, root).snapshotTimeBudget).toBe(90);
+    expect(resolveOptions({ snapshotTimeBudget: '2m' }, root).snapshotTimeBudget).toBe(120);
+    expect(resolveOptions({ snapshotTimeBudget: ' 1.5 min ' }, root).snapshotTimeBudget).toBe(90);
   });
 
   it('resolves a relative outDir against the root', () => {

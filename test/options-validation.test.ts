@@ -29,12 +29,23 @@ describe('resolveOptions validation', () => {
     ['outDir', { outDir: '' }],
     ['outDir', { outDir: '   ' }],
     ['outDir', { outDir: 42 }],
+    ['keepSnapshots', { keepSnapshots: 'none' }],
+    ['snapshotTimeBudget', { snapshotTimeBudget: 0 }],
+    ['snapshotTimeBudget', { snapshotTimeBudget: '2h' }],
+    ['snapshotTimeBudget', { snapshotTimeBudget: -5 }],
+    ['keepSnapshots', { keepSnapshots: true }],
   ])("rejects a bad '%s' in one line naming the option and file", (option, input) => {
     const error = errorOf(input);
     expect(error.name).toBe('HeaplensConfigError');
     expect(error.message).toContain(`'${option}'`);
     expect(error.message).toContain(`Fix it in ${where}.`);
     expect(error.message).not.toContain('\n');
+  });
+
+  it('rejects a bad HEAPLENS_KEEP_SNAPSHOTS by its name, pointing at the environment', () => {
+    expect(errorOf({}, { keepSnapshots: 'some' }).message).toBe(
+      "heaplens: HEAPLENS_KEEP_SNAPSHOTS must be 'flagged' or 'all' (got 'some'). Fix it in the environment (or the --keep-snapshots flag).",
+    );
   });
 
   it('rejects options that are not an object', () => {

@@ -1,6 +1,7 @@
 import pc from 'picocolors';
 import { describe, expect, it } from 'vitest';
-import { orderFilesForReading, renderTerminal, sparkline, truncateMiddle, type RenderContext } from '../src/report/render-terminal.js';
+import { snapshotFiles } from '../src/report/collect.js';
+import { orderFilesForReading, renderTerminal, snapshotFilesLine, sparkline, truncateMiddle, type RenderContext } from '../src/report/render-terminal.js';
 import type { Report, ReportScope } from '../src/report/schema.js';
 
 const MB = 1024 * 1024;
@@ -41,6 +42,8 @@ function report(extra: Partial<Report> = {}): Report {
     retainedEnvironments: [],
     scopes: [],
     files: [],
+    snapshotFiles: snapshotFiles({ files: extra.files ?? [] }),
+    analysis: { jobs: 0, peakBytes: 0 },
     problems: [],
     ...extra,
   };
@@ -166,6 +169,37 @@ describe('renderTerminal', () => {
     const lines = renderTerminal(report({ scopes: [scope('ok', 'a.test.ts', 'A', 0)], files }), { ...ctx, maxFiles: 2 });
     expect(lines.filter((l) => l.includes('.heapsnapshot'))).toHaveLength(2);
     expect(lines).toContain('  … and 3 more (all listed in report.json)');
+  });
+});
+
+describe('snapshotFilesLine', () => {
+  const files = { keep: 'flagged', written: 160, writtenBytes: 4.3 * 1024 * MB, kept: 3, keptBytes: 118 * MB } as const;
+
+  it('says how many files were kept of how many written, and why the others went', () => {
+    expect(snapshotFilesLine(files, '.heaplens')).toBe(
+      "3 kept of 160 files written (118 MB of 4.3 GB) in .heaplens; the pairs of ok scopes were deleted (keepSnapshots: 'all' keeps them)",
+    );
+  });
+
+  it('gives files and size alone when every file was kept', () => {
+    expect(snapshotFilesLine({ ...files, written: 3, writtenBytes: 118 * MB }, '.heaplens')).toBe('3 files, 118 MB in .heaplens');
+    expect(snapshotFilesLine({ ...files, keep: 'all', written: 1, writtenBytes: MB, kept: 1, keptBytes: MB }, 'out')).toBe('1 file, 1.0 MB in out');
+  });
+
+  it('says how many analysis jobs ran and how much memory the largest used', () => {
+    const lines = renderTerminal(
+      report({ scopes: [scope('ok', 'a.test.ts', 'A', 0)], snapshotFiles: files, analysis: { jobs: 5, peakBytes: 412 * MB } }),
+      ctx,
+    );
+    expect(lines).toContain('Analysed in 5 worker jobs, one at a time; the largest used 412 MB');
+  });
+
+  it('is printed even when no file was kept', () => {
+    const lines = renderTerminal(
+      report({ scopes: [scope('ok', 'a.test.ts', 'A', 0)], snapshotFiles: { ...files, kept: 0, keptBytes: 0 } }),
+      ctx,
+    );
+    expect(lines.join('\n')).toContain('Snapshots: 0 kept of 160 files written (0 B of 4.3 GB) in .heaplens');
   });
 });
 

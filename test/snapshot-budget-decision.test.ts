@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { snapshotBudget } from '../src/core/snapshot-budget.js';
+import { ASSUMED_SNAPSHOT_RATE, snapshotBudget, snapshotTimeBudget } from '../src/core/snapshot-budget.js';
 
 const MB = 1024 * 1024;
 const GB = 1024 * MB;
@@ -49,5 +49,25 @@ describe('snapshotBudget', () => {
     const decision = snapshotBudget({ usedHeap: 900 * MB, heapLimit: GB, availableMemory: 0, maxHeap: MB });
     expect(decision.ok).toBe(false);
     expect(!decision.ok && decision.reason).toContain('snapshotMaxHeap');
+  });
+});
+
+describe('snapshotTimeBudget', () => {
+  it('allows a snapshot whose estimate is within the budget, and gives the estimate', () => {
+    expect(snapshotTimeBudget({ usedHeap: 100 * MB, bytesPerSecond: 50 * MB, budgetSeconds: 120 })).toEqual({ ok: true, estimate: 2 });
+    expect(snapshotTimeBudget({ usedHeap: 6 * GB, bytesPerSecond: 50 * MB, budgetSeconds: 122.88 }).ok).toBe(true);
+  });
+
+  it('skips one that would take longer, saying how long, at what rate, and what to change', () => {
+    expect(snapshotTimeBudget({ usedHeap: 3 * GB, bytesPerSecond: 20 * MB, budgetSeconds: 60 })).toEqual({
+      ok: false,
+      reason:
+        'snapshot skipped: a 3.0 GB heap would take about 154 s to write (at 20.0 MB/s), over snapshotTimeBudget 60 s; raise the budget or lower snapshotMaxHeap',
+    });
+  });
+
+  it('assumes a rate that lets a first snapshot of a few GB through the default budget of 120 s', () => {
+    expect(snapshotTimeBudget({ usedHeap: 4 * GB, bytesPerSecond: ASSUMED_SNAPSHOT_RATE, budgetSeconds: 120 }).ok).toBe(true);
+    expect(snapshotTimeBudget({ usedHeap: 8 * GB, bytesPerSecond: ASSUMED_SNAPSHOT_RATE, budgetSeconds: 120 }).ok).toBe(false);
   });
 });

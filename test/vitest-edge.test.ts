@@ -10,7 +10,8 @@ import { reportProblems } from './support/report-shape.js';
 describe('vitest edge cases', () => {
   it('measures every marked scope and names snapshots safely', async () => {
     const dir = copyFixture('vitest-4', 'vitest-edge');
-    const result = await runVitest('vitest-4', dir, ['--pool=threads'], { env: { HEAPLENS_SNAPSHOTS: '1' } });
+    // Every pair kept: the names of ok scopes' files are what this checks.
+    const result = await runVitest('vitest-4', dir, ['--pool=threads'], { env: { HEAPLENS_SNAPSHOTS: '1', HEAPLENS_KEEP_SNAPSHOTS: 'all' } });
     // Two tests fail on purpose (an assertion and a timeout).
     expect(result.code, output(result)).toBe(1);
     expect(result.stdout).toMatch(/Tests\s+2 failed \| 11 passed/);

@@ -7,11 +7,17 @@ import { reportProblems } from './support/report-shape.js';
 import { head } from './support/files.js';
 
 
-// `heaplens --heap-snapshots -- vitest run`: the acceptance path of the issue.
-describe.each(['forks', 'threads', 'vmThreads'])('heaplens --heap-snapshots, pool %s', (pool) => {
-  it('writes a before/after snapshot pair per scope, named by test file and thread id', async () => {
+// `heaplens --heap-snapshots -- vitest run`: the acceptance path of the issue. By default
+// (keepSnapshots 'flagged') only the pairs of scopes that are not ok stay; threads keeps all.
+describe.each([
+  { pool: 'forks', keep: 'flagged' },
+  { pool: 'threads', keep: 'all' },
+  { pool: 'vmThreads', keep: 'flagged' },
+])('heaplens --heap-snapshots, pool $pool, keepSnapshots $keep', ({ pool, keep }) => {
+  it('writes a before/after snapshot pair per scope, named by test file and thread id, and keeps the flagged ones', async () => {
     const dir = copyFixture('vitest-4', 'vitest-leaks');
-    const result = await runVitest('vitest-4', dir, [`--pool=${pool}`], { cli: ['--heap-snapshots'] });
+    const cli = ['--heap-snapshots', ...(keep === 'all' ? ['--keep-snapshots', 'all'] : [])];
+    const result = await runVitest('vitest-4', dir, [`--pool=${pool}`], { cli });
     expect(result.code, output(result)).toBe(0);
 
     const report = readReport(dir);
@@ -21,13 +27,24 @@ describe.each(['forks', 'threads', 'vmThreads'])('heaplens --heap-snapshots, poo
 
     const outDir = join(dir, '.heaplens');
     const onDisk = readdirSync(join(outDir, 'snapshots')).sort();
-    expect(onDisk).toHaveLength(2 * report.scopes.length);
+    const kept = report.scopes.filter((s) => keep === 'all' || s.verdict !== 'ok');
+    if (keep === 'flagged') expect(kept.length).toBeLessThan(report.scopes.length);
+    expect(onDisk).toHaveLength(2 * kept.length);
     expect(report.files.map((f) => f.path)).toEqual(onDisk.map((f) => `snapshots/${f}`));
     for (const file of report.files) expect(file.bytes).toBe(statSync(join(outDir, file.path)).size);
+    const keptBytes = report.files.reduce((sum, f) => sum + f.bytes, 0);
+    expect(report.snapshotFiles).toMatchObject({ keep, written: 2 * report.scopes.length, kept: 2 * kept.length, keptBytes });
+    if (keep === 'all') expect(report.snapshotFiles.writtenBytes).toBe(keptBytes);
+    else expect(report.snapshotFiles.writtenBytes).toBeGreaterThan(keptBytes);
 
     for (const scope of report.scopes) {
       const { threadId, pid, workerId } = scope.worker;
       const tag = `t${threadId}-p${pid}${workerId ? `-w${workerId}` : ''}`;
+      if (!kept.includes(scope)) {
+        // Deleted with its verdict: the report names no file that is gone.
+        expect(scope.snapshots, scope.suite).toBeNull();
+        continue;
+      }
       expect(scope.snapshots, scope.suite).not.toBeNull();
       for (const phase of ['before', 'after'] as const) {
         const path = scope.snapshots![phase];
@@ -69,8 +86,18 @@ describe.each(['forks', 'threads', 'vmThreads'])('heaplens --heap-snapshots, poo
     );
     expect(result.stdout).toMatch(/1\. PriceQuote ×30,000, retains [\d.]+ MB/);
 
+    // One analysis job per leaking scope's pair, and what the largest one used (the bench prints it too).
+    const leaks = report.scopes.filter((s) => s.verdict === 'leak').length;
+    expect(report.analysis.jobs).toBe(leaks);
+    const largestPair = Math.max(...report.files.map((f) => f.bytes));
+    expect(report.analysis.peakBytes).toBeGreaterThan(largestPair / 4);
+    expect(report.analysis.peakBytes).toBeLessThan(largestPair * 20);
+    expect(result.stdout).toContain(`Analysed in ${leaks} worker jobs, one at a time; the largest used `);
+
     // The terminal lists the files with sizes and says how to open a pair.
-    expect(result.stdout).toMatch(/Snapshots: 24 files, [\d.]+ MB/);
+    expect(result.stdout).toMatch(
+      keep === 'all' ? /Snapshots: 24 files, [\d.]+ MB/ : new RegExp(`Snapshots: ${2 * kept.length} kept of 24 files written \\([\\d.]+ MB of [\\d.]+ MB\\)`),
+    );
     expect(result.stdout).toContain('Comparison');
     expect(result.stdout).toContain('Report: .heaplens/report.json');
   });
@@ -90,7 +117,7 @@ describe('heaplens CLI options', () => {
 
   it('HEAPLENS_SNAPSHOTS=1 and `vitest run -- --heap-snapshots` both turn snapshots on', async () => {
     const dir = copyFixture('vitest-4', 'vitest-leaks');
-    const viaEnv = await runVitest('vitest-4', dir, ['test/module-cache.test.ts'], { env: { HEAPLENS_SNAPSHOTS: '1' } });
+    const viaEnv = await runVitest('vitest-4', dir, ['test/module-cache.test.ts'], { env: { HEAPLENS_SNAPSHOTS: '1', HEAPLENS_KEEP_SNAPSHOTS: 'all' } });
     expect(viaEnv.code, output(viaEnv)).toBe(0);
     expect(readReport(dir).files).toHaveLength(2);
 

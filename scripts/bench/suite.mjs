@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 // The generated test suite both overhead benchmarks run (Vitest and Jest), and
 // how they report: one file body per module, median, a table of ratios.
 
@@ -50,11 +52,35 @@ export function printTimes(title, runs, times) {
   }
 }
 
-/** Runs `node args` in `cwd` and returns its wall time in seconds; a failed run throws with its output. */
-export function timeCommand(node, args, cwd, extraEnv = {}) {
+/**
+ * Runs `node args` in `cwd` and returns its wall time in seconds; a failed run throws with its output,
+ * unless `tolerate(output)` says the failure is the variant's own verdict (then it is counted in `tolerated`).
+ */
+export function timeCommand(node, args, cwd, extraEnv = {}, tolerate = null) {
   const started = performance.now();
   const result = spawnSync(node, args, { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...extraEnv } });
   const seconds = (performance.now() - started) / 1000;
-  if (result.status !== 0) throw new Error(`run failed in ${cwd}:\n${result.stdout}\n${result.stderr}`);
+  if (result.status !== 0) {
+    const output = `${result.stdout}\n${result.stderr}`;
+    if (!tolerate?.(output)) throw new Error(`run failed in ${cwd}:\n${output}`);
+  }
   return seconds;
+}
+
+const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+/** After a snapshots variant: what its report.json says it wrote, kept, and what the analysis worker used at most. */
+export function printSnapshotFigures(label, dir) {
+  let report;
+  try {
+    report = JSON.parse(readFileSync(join(dir, '.heaplens', 'report.json'), 'utf8'));
+  } catch {
+    return;
+  }
+  const { snapshotFiles: f, analysis: a } = report;
+  if (!f || !a) return;
+  console.log(
+    `${label}: ${f.written} snapshot files written (${mb(f.writtenBytes)}), ${f.kept} kept (${mb(f.keptBytes)}, keepSnapshots '${f.keep}'); ` +
+      `analysis worker peak ${mb(a.peakBytes)} over ${a.jobs} jobs`,
+  );
 }

@@ -1,7 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 export const USAGE = `Usage:
-  heaplens [--heap-snapshots] [--heap-repeat] [--out-dir DIR] [--fail-on-leak] -- <test command...>
+  heaplens [--heap-snapshots] [--keep-snapshots flagged|all] [--heap-repeat] [--out-dir DIR] [--fail-on-leak] -- <test command...>
   heaplens diff <before.heapsnapshot> <after.heapsnapshot> [--top N] [--json]
   heaplens inspect <snapshot.heapsnapshot> [--top N] [--json]
 
@@ -19,6 +19,7 @@ Options:
   --top N            diff/inspect: how many rows (default 10)
   --json             diff/inspect: print JSON instead of text
   --heap-snapshots   write a before/after .heapsnapshot per tracked scope
+  --keep-snapshots W which to keep: flagged (default: pairs of scopes not ok, retained environments) or all
   --heap-repeat      run the tests of scopes with fewer than 3 tests again, to judge them by repetition
   --out-dir DIR      where report.json and snapshots go (default .heaplens)
   --fail-on-leak     exit 1 when any tracked scope leaks, even if tests passed
@@ -37,6 +38,7 @@ export type CliCommand =
       readonly repeat: boolean;
       readonly failOnLeak: boolean;
       readonly outDir: string | undefined;
+      readonly keepSnapshots: 'flagged' | 'all' | undefined;
       readonly command: readonly string[];
     };
 
@@ -44,6 +46,7 @@ const OPTIONS = {
   'heap-snapshots': { type: 'boolean' },
   'heap-repeat': { type: 'boolean' },
   'out-dir': { type: 'string' },
+  'keep-snapshots': { type: 'string' },
   'fail-on-leak': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
@@ -104,6 +107,10 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   if (values['out-dir'] !== undefined && values['out-dir'].trim() === '') {
     return { kind: 'error', message: "--out-dir needs a directory, e.g. --out-dir .heaplens" };
   }
+  const keep = values['keep-snapshots'];
+  if (keep !== undefined && keep !== 'flagged' && keep !== 'all') {
+    return { kind: 'error', message: `--keep-snapshots takes flagged or all (got '${keep}')` };
+  }
   if (command.length === 0) {
     return {
       kind: 'error',
@@ -116,6 +123,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     repeat: values['heap-repeat'] ?? false,
     failOnLeak: values['fail-on-leak'] ?? false,
     outDir: values['out-dir'],
+    keepSnapshots: keep,
     command,
   };
 }

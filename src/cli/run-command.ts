@@ -16,7 +16,7 @@ export type RunOutcome =
 /** Environment for the test command: heaplens settings on top of the caller's. */
 export function commandEnv(
   base: NodeJS.ProcessEnv,
-  settings: { snapshots: boolean; repeat?: boolean; failOnLeak: boolean; outDir: string | undefined; handshake: string },
+  settings: { snapshots: boolean; repeat?: boolean; failOnLeak: boolean; outDir: string | undefined; keepSnapshots?: string; handshake: string },
 ): NodeJS.ProcessEnv {
   return {
     ...base,
@@ -24,6 +24,7 @@ export function commandEnv(
     ...(settings.repeat ? { [ENV.repeat]: '1' } : {}),
     ...(settings.failOnLeak ? { [ENV.failOnLeak]: '1' } : {}),
     ...(settings.outDir ? { [ENV.outDir]: settings.outDir } : {}),
+    ...(settings.keepSnapshots ? { [ENV.keepSnapshots]: settings.keepSnapshots } : {}),
     [ENV.handshake]: settings.handshake,
   };
 }

@@ -6,6 +6,7 @@ export const ENV = {
   failOnLeak: 'HEAPLENS_FAIL_ON_LEAK',
   outDir: 'HEAPLENS_OUT_DIR',
   repeat: 'HEAPLENS_REPEAT',
+  keepSnapshots: 'HEAPLENS_KEEP_SNAPSHOTS',
   /** Where the reporter tells the `heaplens` CLI which report it wrote. */
   handshake: 'HEAPLENS_HANDSHAKE',
 } as const;
@@ -27,10 +28,12 @@ export function readOverrides(env: NodeJS.ProcessEnv, argv: readonly string[]): 
   const failOnLeak = passed.includes('--fail-on-leak') ? true : flag(env[ENV.failOnLeak]);
   const outDir = env[ENV.outDir] || undefined;
   const repeat = passed.includes('--heap-repeat') ? true : flag(env[ENV.repeat]);
+  const keepSnapshots = env[ENV.keepSnapshots]?.trim() || undefined;
   return {
     ...(snapshots === undefined ? {} : { snapshots }),
     ...(failOnLeak === undefined ? {} : { failOnLeak }),
     ...(outDir === undefined ? {} : { outDir }),
     ...(repeat === undefined ? {} : { repeat }),
+    ...(keepSnapshots === undefined ? {} : { keepSnapshots }),
   };
 }

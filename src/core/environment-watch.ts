@@ -1,15 +1,12 @@
 import { mkdir } from 'node:fs/promises';
-import { freemem } from 'node:os';
-import { writeHeapSnapshot } from 'node:v8';
 import { writeFileAtomic, writeFileAtomicSync } from './atomic-write.js';
 import type { EnvironmentRecord, EnvironmentSnapshot } from './environment-record.js';
 import { getGc, settleGc } from './gc.js';
-import { createLineEndsCache } from './line-ends.js';
+import { createSnapshotWriter, type SnapshotWrite } from './snapshot-writer.js';
 import { readMeasurement, type Measurement } from './measure.js';
 import { environmentRecordName, environmentSnapshotName, shortHash, type WorkerIdentity } from './naming.js';
 import type { ResolvedOptions } from './options.js';
 import { ENVIRONMENTS_DIR, joinInside, SNAPSHOTS_DIR } from './paths.js';
-import { availableMemory, snapshotBudget } from './snapshot-budget.js';
 
 /** Without `snapshots` on, at most this many retained environments per worker get a snapshot (each is heap-sized). */
 export const UNREQUESTED_SNAPSHOTS_PER_WORKER = 5;
@@ -100,8 +97,7 @@ export function createEnvironmentWatch(config: EnvironmentWatchConfig): Environm
   let checks: Promise<void> = Promise.resolve();
   let idleTimer: ReturnType<typeof setTimeout> | null = null;
   let unrequestedSnapshots = 0;
-  /** Before each snapshot (see line-ends.ts): a session of the watch's own, kept open. */
-  const cacheLineEnds = createLineEndsCache();
+  const writer = createSnapshotWriter(options, worker);
 
   async function settledMeasurement(): Promise<Measurement> {
     await settleGc(gc, { probe: () => readMeasurement().usedHeap });
@@ -116,26 +112,18 @@ export function createEnvironmentWatch(config: EnvironmentWatchConfig): Environm
         reason: `not explained: without --heap-snapshots heaplens snapshots at most ${UNREQUESTED_SNAPSHOTS_PER_WORKER} retained environments per worker`,
       };
     }
-    const budget = snapshotBudget({
-      usedHeap: after.usedHeap,
-      heapLimit: after.heapLimit,
-      availableMemory: availableMemory(freemem),
-      maxHeap: options.snapshotMaxHeap,
-    });
-    if (!budget.ok) return { status: 'skipped', reason: budget.reason };
     const name = environmentSnapshotName(key.file, key.project, worker);
     const probe = probeKey(key, worker);
     if (!setProbe(ref, probe, true)) return { status: 'skipped', reason: 'the environment was collected just before its snapshot' };
+    let written: SnapshotWrite;
     try {
-      cacheLineEnds();
-      writeHeapSnapshot(joinInside(snapshotsDir, name));
-    } catch (error) {
-      return { status: 'skipped', reason: `writing ${name} failed: ${(error as Error).message}` };
+      written = writer.write(name, `${key.file} (environment)`, after);
     } finally {
       setProbe(ref, probe, false);
     }
+    if ('skipped' in written) return { status: 'skipped', reason: written.skipped };
     if (!options.snapshots) unrequestedSnapshots += 1;
-    return { status: 'written', file: `${SNAPSHOTS_DIR}/${name}`, probe };
+    return { status: 'written', file: written.file, probe };
   }
 
   /** Still alive after the batch's GCs: wait, settle, and if it is still alive, record it as retained and explain it. */

@@ -21,6 +21,12 @@ export interface HeaplensOptions {
   failOnLeak?: boolean;
   /** Skip snapshots when the worker's JS heap is larger than this (bytes or `'1GB'`). Default: no limit beyond the memory check. */
   snapshotMaxHeap?: number | string;
+  /**
+   * Seconds one snapshot may take to write (a number, or `'90s'`, `'2m'`). Writing blocks the worker, so a
+   * snapshot estimated to take longer (from the heap's size and the rate of the worker's earlier snapshots)
+   * is skipped, and the report says why. Default 120.
+   */
+  snapshotTimeBudget?: number | string;
   /** Set to false to turn tracking off (`trackHeap()` becomes a no-op). Default true. */
   enabled?: boolean;
   /**
@@ -30,7 +36,16 @@ export interface HeaplensOptions {
    * `--heap-repeat` or `HEAPLENS_REPEAT=1` turn it on.
    */
   repeat?: boolean;
+  /**
+   * Which snapshots stay in outDir once the run is judged: `'flagged'` (default) keeps the pairs of scopes
+   * that are not `ok` and the snapshots of retained environments, and deletes the rest as soon as their
+   * verdict is known; `'all'` keeps every one. `--keep-snapshots all` or `HEAPLENS_KEEP_SNAPSHOTS=all`.
+   */
+  keepSnapshots?: KeepSnapshots;
 }
+
+export type KeepSnapshots = 'flagged' | 'all';
+export const KEEP_SNAPSHOTS: readonly KeepSnapshots[] = ['flagged', 'all'];
 
 /** Options after validation, as passed to workers (plain JSON). */
 export interface ResolvedOptions {
@@ -42,11 +57,25 @@ export interface ResolvedOptions {
   readonly snapshots: boolean;
   readonly failOnLeak: boolean;
   readonly snapshotMaxHeap: number | null;
+  /** Seconds. */
+  readonly snapshotTimeBudget: number;
   readonly repeat: boolean;
+  readonly keepSnapshots: KeepSnapshots;
 }
 
 export const DEFAULT_THRESHOLD = 1024 * 1024;
 export const DEFAULT_OUT_DIR = '.heaplens';
+export const DEFAULT_SNAPSHOT_TIME_BUDGET = 120;
+
+/** Seconds from `120`, `'90s'` or `'2m'`; undefined when it is none of those (or not positive). */
+export function parseSeconds(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) && value > 0 ? value : undefined;
+  if (typeof value !== 'string') return undefined;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(s|m|min)?\s*$/i.exec(value);
+  if (!match) return undefined;
+  const amount = Number(match[1]) * (match[2] && match[2].toLowerCase() !== 's' ? 60 : 1);
+  return amount > 0 ? amount : undefined;
+}
 
 /** A mistake in the user's configuration: printed as one line, never with a stack. */
 export class HeaplensConfigError extends Error {
@@ -75,9 +104,11 @@ export interface Overrides {
   readonly failOnLeak?: boolean;
   readonly outDir?: string;
   readonly repeat?: boolean;
+  /** Validated here: it comes from an environment variable, so a bad value is named as one. */
+  readonly keepSnapshots?: string;
 }
 
-const KNOWN = new Set(['include', 'threshold', 'outDir', 'snapshots', 'failOnLeak', 'snapshotMaxHeap', 'enabled', 'repeat']);
+const KNOWN = new Set(['include', 'threshold', 'outDir', 'snapshots', 'failOnLeak', 'snapshotMaxHeap', 'snapshotTimeBudget', 'enabled', 'repeat', 'keepSnapshots']);
 
 function fail(where: string, message: string): never {
   throw new HeaplensConfigError(`heaplens: ${message}. Fix it in ${where}.`);
@@ -131,10 +162,24 @@ export function resolveOptions(
     snapshotMaxHeap = parsed;
   }
 
+  const snapshotTimeBudget = raw.snapshotTimeBudget === undefined ? DEFAULT_SNAPSHOT_TIME_BUDGET : parseSeconds(raw.snapshotTimeBudget);
+  if (snapshotTimeBudget === undefined) {
+    fail(where, `option 'snapshotTimeBudget' must be a number of seconds like 120, '90s' or '2m' (got ${show(raw.snapshotTimeBudget)})`);
+  }
+
   for (const key of ['snapshots', 'failOnLeak', 'enabled', 'repeat'] as const) {
     if (raw[key] !== undefined && typeof raw[key] !== 'boolean') {
       fail(where, `option '${key}' must be true or false (got ${show(raw[key])})`);
     }
+  }
+
+  if (raw.keepSnapshots !== undefined && !KEEP_SNAPSHOTS.includes(raw.keepSnapshots as KeepSnapshots)) {
+    fail(where, `option 'keepSnapshots' must be 'flagged' or 'all' (got ${show(raw.keepSnapshots)})`);
+  }
+  if (overrides.keepSnapshots !== undefined && !KEEP_SNAPSHOTS.includes(overrides.keepSnapshots as KeepSnapshots)) {
+    throw new HeaplensConfigError(
+      `heaplens: HEAPLENS_KEEP_SNAPSHOTS must be 'flagged' or 'all' (got ${show(overrides.keepSnapshots)}). Fix it in the environment (or the --keep-snapshots flag).`,
+    );
   }
 
   const outDirInput = overrides.outDir ?? raw.outDir ?? DEFAULT_OUT_DIR;
@@ -155,6 +200,8 @@ export function resolveOptions(
     snapshots: overrides.snapshots ?? (raw.snapshots as boolean | undefined) ?? false,
     failOnLeak: overrides.failOnLeak ?? (raw.failOnLeak as boolean | undefined) ?? false,
     snapshotMaxHeap,
+    snapshotTimeBudget,
     repeat: overrides.repeat ?? (raw.repeat as boolean | undefined) ?? false,
+    keepSnapshots: (overrides.keepSnapshots as KeepSnapshots | undefined) ?? (raw.keepSnapshots as KeepSnapshots | undefined) ?? 'flagged',
   };
 }

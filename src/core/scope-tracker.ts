@@ -1,8 +1,6 @@
 import { mkdir } from 'node:fs/promises';
-import { freemem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeHeapSnapshot } from 'node:v8';
 import { createAllocationSampler, type SampledBytes } from './allocation-sampler.js';
 import { attribute, withExternal, type Attribution, type AttributionInput, type BoundaryKind, type SamplingProfile } from './attribution.js';
 import { frameContextOf, type FrameContext } from './frames.js';
@@ -15,7 +13,7 @@ import { scopeBaseName, snapshotFileName, type Phase, type ScopeKey, type Worker
 import type { ResolvedOptions } from './options.js';
 import { joinInside, RECORDS_DIR, SNAPSHOTS_DIR } from './paths.js';
 import type { ScopeRecord, SnapshotOutcome } from './record.js';
-import { availableMemory, snapshotBudget } from './snapshot-budget.js';
+import { createSnapshotWriter } from './snapshot-writer.js';
 import { createLineEndsCache } from './line-ends.js';
 import { createSourceMapper } from './source-positions.js';
 
@@ -41,9 +39,11 @@ export interface OpenScope {
 export interface ScopeTracker {
   /**
    * `tests`: how many test runs the scope will have, when the runner knows (spaces out boundary markers in
-   * large scopes); `runsPerTest`: how many of them are each test's (the repeat pass), 1 by default.
+   * large scopes); `runsPerTest`: how many of them are each test's (the repeat pass), 1 by default;
+   * `follows`: the runner says this scope starts right after the last one ended, with nothing of the
+   * user's run in between (the next sibling describe), so the end's GCs count for this start.
    */
-  begin(key: ScopeKey, tests?: number | null, runsPerTest?: number): Promise<OpenScope>;
+  begin(key: ScopeKey, tests?: number | null, runsPerTest?: number, follows?: boolean): Promise<OpenScope>;
   /**
    * A test or hook boundary inside the open scopes (`startsTest` for the
    * first boundary of each test). Cheap: no GC, one small allocation.
@@ -98,7 +98,8 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
   const logs = new Set<BoundaryLog>();
   const frameContext = frameContextOf(options.root, ownDir());
   const toSource = createSourceMapper((ids) => sampler.sourceMapUrls(ids), sourceMapOf);
-  /** Before each snapshot (see line-ends.ts), on a session of the tracker's own that stays open. */
+  const writer = createSnapshotWriter(options, worker);
+  /** Before a scope's first measurement (see begin), on a session of the tracker's own that stays open. */
   const cacheLineEnds = createLineEndsCache();
 
   async function measure(): Promise<Measurement> {
@@ -106,23 +107,31 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
     return readMeasurement();
   }
 
-  /** Writes one snapshot if the memory budget allows; returns its name or why not. */
-  function snapshot(base: string, phase: Phase, m: Measurement): { file: string } | { skipped: string } {
-    const budget = snapshotBudget({
-      usedHeap: m.usedHeap,
-      heapLimit: m.heapLimit,
-      availableMemory: availableMemory(freemem),
-      maxHeap: options.snapshotMaxHeap,
-    });
-    if (!budget.ok) return { skipped: budget.reason };
-    const name = snapshotFileName(base, phase);
-    try {
-      cacheLineEnds();
-      writeHeapSnapshot(joinInside(snapshotsDir, name));
-    } catch (error) {
-      return { skipped: `snapshot skipped: writing ${name} failed: ${(error as Error).message}` };
-    }
-    return { file: `${SNAPSHOTS_DIR}/${name}` };
+  /** The last scope's end while the tracker has done nothing since (no begin): what `follows` needs. */
+  let lastEnd: { readonly after: Measurement; readonly reading: 'first' | 'settled'; readonly markerBytes: number } | null = null;
+
+  /**
+   * The start of a scope that follows the last one's end directly (nothing of
+   * the user's ran in between):
+   * - after a first reading (one GC, nothing flaggable, nothing mapped), that
+   *   reading is this scope's start, less the last scope's markers (alive in
+   *   it, garbage now). What the end allocated after its reading (the parsed
+   *   profile) was garbage from the start and is in neither figure: no GC.
+   * - after a settled end, the end also decoded source maps and may have
+   *   written a snapshot, which leave things behind: one event-loop turn and
+   *   one GC more (with the end's own, the two rounds of a settle) and a fresh reading.
+   */
+  async function measureAfterEnd(end: NonNullable<typeof lastEnd>): Promise<Measurement> {
+    if (end.reading === 'first') return { ...end.after, usedHeap: end.after.usedHeap - end.markerBytes };
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    waitForBackgroundCompiles();
+    gc();
+    return readMeasurement();
+  }
+
+  /** Writes one snapshot if the budgets allow; returns its name or why not. */
+  function snapshot(base: string, phase: Phase, m: Measurement, key: ScopeKey): { file: string } | { skipped: string } {
+    return writer.write(snapshotFileName(base, phase), `${key.file}${key.suite ? ` › ${key.suite}` : ''} (${phase})`, m);
   }
 
   return {
@@ -134,7 +143,9 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
       const external = startsTest ? readExternal() : 0;
       for (const log of logs) log.add(kind, startsTest, marker, external, nextMarker);
     },
-    async begin(key, tests = null, runsPerTest = 1) {
+    async begin(key, tests = null, runsPerTest = 1, follows = false) {
+      const afterEnd = follows ? lastEnd : null;
+      lastEnd = null;
       await mkdir(recordsDir, { recursive: true });
       if (options.snapshots) await mkdir(snapshotsDir, { recursive: true });
       const base = scopeBaseName(key, worker);
@@ -145,7 +156,7 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
       // measurement: they are megabytes (an array per script, a Smi per line), and made at the first snapshot
       // they would count as what the scope kept, so that snapshots changed the verdict.
       if (options.snapshots) cacheLineEnds();
-      const before = await measure();
+      const before = afterEnd ? await measureAfterEnd(afterEnd) : await measure();
       const mark = await sampler.mark();
       const log = new BoundaryLog(tests, BOUNDARIES_PER_TEST[runner.name]);
       if (mark !== null) logs.add(log);
@@ -180,7 +191,7 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
       let baselineWritten: Promise<void> = Promise.resolve();
       if (options.snapshots) {
         const takeBaseline = (afterTests: number) => {
-          const taken = snapshot(base, 'before', before);
+          const taken = snapshot(base, 'before', before, key);
           snapshots = 'file' in taken
             ? { status: 'written', before: taken.file, after: null, baselineAfterTests: afterTests }
             : { status: 'skipped', reason: taken.skipped, before: null };
@@ -243,7 +254,7 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
             // clears V8's object ids, and ids are how a diff tells new objects
             // from old ones.
             if (snapshots.status === 'written') {
-              const taken = snapshot(base, 'after', after);
+              const taken = snapshot(base, 'after', after, key);
               snapshots = 'file' in taken
                 ? { ...snapshots, after: taken.file }
                 : { status: 'skipped', reason: taken.skipped, before: snapshots.before };
@@ -259,6 +270,9 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
           }
           log.release();
           await write({ ...running(), state: 'done', after, reading, sampled, attribution, markerBytes, endedAt: Date.now() });
+          // An after snapshot written past the reading leaves things behind too (see measureAfterEnd).
+          const leftNothing = reading === 'first' && !(snapshots.status === 'written' && snapshots.after !== null);
+          lastEnd = { after, reading: leftNothing ? 'first' : 'settled', markerBytes };
         },
       };
     },

@@ -59,9 +59,18 @@ export function analyseInWorker<J extends AnalysisJob>(workerFile: URL, job: J):
   });
 }
 
+/** How much the analyses cost: jobs run and the largest memory one worker reached. */
+export interface AnalysisStats {
+  readonly jobs: number;
+  /** JS heap plus external memory of the largest analysis worker, bytes. */
+  readonly peakBytes: number;
+}
+
 /** Runs analyses one at a time: each can need several times a snapshot's size in memory. */
 export class AnalysisQueue {
   private tail: Promise<unknown> = Promise.resolve();
+  private jobs = 0;
+  private peakBytes = 0;
   private readonly results = new Map<string, Promise<ScopeAnalysis | EnvironmentAnalysis>>();
 
   constructor(
@@ -74,10 +83,20 @@ export class AnalysisQueue {
   private enqueue<J extends AnalysisJob>(key: string, job: J): Promise<ResultOf<J>> {
     const existing = this.results.get(key);
     if (existing) return existing as Promise<ResultOf<J>>;
-    const result = this.tail.then(() => analyseInWorker(this.workerFile, job));
+    const result = this.tail.then(async () => {
+      const done = await analyseInWorker(this.workerFile, job);
+      this.jobs += 1;
+      const { peakBytes } = done as { peakBytes?: unknown };
+      if (typeof peakBytes === 'number') this.peakBytes = Math.max(this.peakBytes, peakBytes);
+      return done;
+    });
     this.tail = result;
     this.results.set(key, result);
     return result;
+  }
+
+  stats(): AnalysisStats {
+    return { jobs: this.jobs, peakBytes: this.peakBytes };
   }
 
   /** Queues a scope's pair once (keyed by its before file); returns its pending result. */

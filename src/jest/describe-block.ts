@@ -14,6 +14,14 @@ export function describePath(block: DescribeBlock): string {
   return titles.reverse().join(' > ');
 }
 
+/** The child run right before this block in its parent (a test or a block), or null when it is the first. */
+export function previousSibling(block: DescribeBlock): unknown {
+  const siblings = block.parent?.children;
+  if (!siblings) return null;
+  const index = siblings.indexOf(block as (typeof siblings)[number]);
+  return index > 0 ? siblings[index - 1] : null;
+}
+
 /** Tests in a block and its nested blocks. */
 /**
  * The repeat pass for Jest, which has no `repeats`: appends `runs - 1` copies

@@ -4,7 +4,7 @@ import { toPosixRelative } from '../core/paths.js';
 import { installRuntime } from '../core/runtime.js';
 import type { OpenScope } from '../core/scope-tracker.js';
 import { runsPerTest } from '../core/repetition.js';
-import { appendRepeats, countTests, describePath, isRootBlock } from './describe-block.js';
+import { appendRepeats, countTests, describePath, isRootBlock, previousSibling } from './describe-block.js';
 import type { CircusEvent, CircusState, DescribeBlock } from './types.js';
 import type { WorkerTracking } from './worker-state.js';
 
@@ -32,6 +32,8 @@ export class FileTracking {
   private readonly open = new Map<DescribeBlock, Promise<OpenScope | null>>();
   private readonly ordinals = new Map<string, number>();
   private watched: Promise<WatchedEnvironment | null> = Promise.resolve(null);
+  /** The block whose scope ended last, while no other circus event has come since. */
+  private lastEnded: DescribeBlock | null = null;
 
   constructor(
     private readonly tracking: WorkerTracking,
@@ -75,6 +77,10 @@ export class FileTracking {
    */
   onEvent(event: CircusEvent, state: CircusState): Promise<void> | undefined {
     this.state = state;
+    // Any event but the next block's start means something ran since the last scope ended.
+    const follows = event.name === 'run_describe_start' && 'describeBlock' in event && this.lastEnded !== null && previousSibling(event.describeBlock) === this.lastEnded;
+    this.lastEnded = null;
+    if (follows) return this.begin((event as { describeBlock: DescribeBlock }).describeBlock, true);
     if (event.name === 'run_describe_start' && 'describeBlock' in event) return this.begin(event.describeBlock);
     if (event.name === 'run_describe_finish' && 'describeBlock' in event) return this.end(event.describeBlock);
     const boundary = TEST_BOUNDARIES[event.name];
@@ -82,7 +88,7 @@ export class FileTracking {
     return undefined;
   }
 
-  private async begin(block: DescribeBlock): Promise<void> {
+  private async begin(block: DescribeBlock, follows = false): Promise<void> {
     if (!this.wanted(block) || this.open.has(block)) return;
     const suite = describePath(block);
     const ordinal = this.ordinals.get(suite) ?? 0;
@@ -90,7 +96,7 @@ export class FileTracking {
     const tests = countTests(block);
     const runs = this.tracking.repeat ? runsPerTest(tests) : 1;
     if (runs > 1) appendRepeats(block, runs);
-    const opening = this.tracking.tracker.begin({ file: this.file, suite, ordinal }, tests * runs, runs);
+    const opening = this.tracking.tracker.begin({ file: this.file, suite, ordinal }, tests * runs, runs, follows);
     this.open.set(block, opening);
     await opening;
   }
@@ -101,6 +107,7 @@ export class FileTracking {
     this.open.delete(block);
     const scope = await opening;
     await scope?.end();
+    this.lastEnded = block;
   }
 
   /** Before the environment is torn down: scopes a failed run left open are closed (and recorded). */

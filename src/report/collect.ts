@@ -31,6 +31,10 @@ export interface CollectInput {
   /** Environment records (Jest), and the analyses of their snapshots by snapshot path. */
   readonly environments?: readonly EnvironmentRecord[];
   readonly environmentAnalyses?: ReadonlyMap<string, EnvironmentAnalysis>;
+  /** Snapshot files (relative to outDir) deleted under keepSnapshots 'flagged', with their total size. */
+  readonly removed?: { readonly files: ReadonlySet<string>; readonly bytes: number };
+  readonly keepSnapshots?: 'flagged' | 'all';
+  readonly analysis?: { readonly jobs: number; readonly peakBytes: number };
 }
 
 /** How the end of a retained environment's path is shown. */
@@ -252,7 +256,9 @@ export function collectReport(input: CollectInput): Report {
     threshold: input.threshold,
     scopes: input.records
       .map((r) => {
-        const scope = toReportScope(r, input.threshold);
+        const judged = toReportScope(r, input.threshold);
+        // A pair keepSnapshots deleted is not named: the report lists only files that exist.
+        const scope = judged.snapshots && input.removed?.files.has(judged.snapshots.before) ? { ...judged, snapshots: null } : judged;
         return withAnalysis(scope, scope.snapshots ? input.analyses?.get(scope.snapshots.before) : undefined);
       })
       .sort(compareScopes),
@@ -261,12 +267,27 @@ export function collectReport(input: CollectInput): Report {
       .filter((e): e is ReportEnvironment => e !== null)
       .sort((a, b) => (b.bytes ?? -1) - (a.bytes ?? -1) || a.file.localeCompare(b.file)),
     files: [...input.files].sort((a, b) => a.path.localeCompare(b.path)),
+    snapshotFiles: snapshotFiles(input),
+    analysis: input.analysis ?? { jobs: 0, peakBytes: 0 },
     problems: [...input.problems, ...environmentProblems(input.environments ?? [])],
   };
 }
 
 export function countLeaks(report: Report): number {
   return report.scopes.filter((s) => s.verdict === 'leak').length;
+}
+
+/** Written = kept (on disk now) + deleted. */
+export function snapshotFiles(input: Pick<CollectInput, 'files' | 'removed' | 'keepSnapshots'>): Report['snapshotFiles'] {
+  const keptBytes = input.files.reduce((sum, f) => sum + f.bytes, 0);
+  const removed = input.removed ?? { files: new Set<string>(), bytes: 0 };
+  return {
+    keep: input.keepSnapshots ?? 'flagged',
+    written: input.files.length + removed.files.size,
+    writtenBytes: keptBytes + removed.bytes,
+    kept: input.files.length,
+    keptBytes,
+  };
 }
 
 /** Leaked scopes plus retained environments: what `failOnLeak` fails a run for. */

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import fg from 'fast-glob';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { ENVIRONMENTS_DIR, joinInside, RECORDS_DIR, REPORT_FILE, SNAPSHOTS_DIR } from '../core/paths.js';
@@ -59,6 +59,18 @@ export async function readEnvironmentRecord(outDir: string, name: string): Promi
 export async function listSnapshotFiles(outDir: string): Promise<ReportFile[]> {
   const entries = await fg(`${SNAPSHOTS_DIR}/**/*.heapsnapshot`, { cwd: outDir, stats: true, onlyFiles: true });
   return entries.map((e) => ({ path: e.path, bytes: e.stats?.size ?? 0 }));
+}
+
+/** Deletes a file and returns its size, or null when it was not there. */
+export async function removeFile(path: string): Promise<number | null> {
+  try {
+    const { size } = await stat(path);
+    await rm(path);
+    return size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
 }
 
 /** Writes report.json atomically: readers see the previous report or the whole new one. */

@@ -155,17 +155,26 @@ export function orderFilesForReading(report: Report): ReportFile[] {
   return [...report.files].sort((a, b) => (rank.get(a.path) ?? last) - (rank.get(b.path) ?? last) || a.path.localeCompare(b.path));
 }
 
+/** `3 files, 118 MB in .heaplens`, or with deleted ones: `3 kept of 160 written (118 MB of 4.3 GB) in .heaplens; …`. */
+export function snapshotFilesLine(files: Report['snapshotFiles'], outDir: string): string {
+  const plural = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
+  if (files.written === files.kept) return `${plural(files.kept)}, ${formatBytes(files.keptBytes)} in ${outDir}`;
+  return (
+    `${files.kept} kept of ${plural(files.written)} written (${formatBytes(files.keptBytes)} of ${formatBytes(files.writtenBytes)}) in ${outDir}; ` +
+    "the pairs of ok scopes were deleted (keepSnapshots: 'all' keeps them)"
+  );
+}
+
 export function renderFiles(report: Report, ctx: RenderContext): string[] {
   const c = ctx.colors;
-  if (report.files.length === 0) return [];
+  const written = report.snapshotFiles;
+  if (report.files.length === 0 && written.written === 0) return [];
   const max = ctx.maxFiles ?? 12;
-  const total = report.files.reduce((sum, f) => sum + f.bytes, 0);
   const shown = orderFilesForReading(report).slice(0, max);
-  const lines = [
-    '',
-    `${c.bold('Snapshots')}: ${report.files.length} file${report.files.length === 1 ? '' : 's'}, ${formatBytes(total)} in ${ctx.displayOutDir}`,
-  ];
-  const width = Math.max(...shown.map((f) => f.path.length));
+  const lines = ['', `${c.bold('Snapshots')}: ${snapshotFilesLine(written, ctx.displayOutDir)}`];
+  const { jobs, peakBytes } = report.analysis;
+  if (jobs > 0) lines.push(c.dim(`Analysed in ${jobs} worker job${jobs === 1 ? '' : 's'}, one at a time; the largest used ${formatBytes(peakBytes)}`));
+  const width = Math.max(0, ...shown.map((f) => f.path.length));
   for (const file of shown) lines.push(`  ${file.path.padEnd(width)}  ${formatBytes(file.bytes).padStart(9)}`);
   if (report.files.length > max) lines.push(c.dim(`  … and ${report.files.length - max} more (all listed in report.json)`));
   if (report.scopes.some((scope) => scope.snapshots)) {

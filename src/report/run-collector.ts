@@ -11,8 +11,10 @@ import type { ScopeRecord } from '../core/record.js';
 import { AnalysisQueue, type EnvironmentAnalysis, type ScopeAnalysis } from '../engine/scope-analysis.js';
 import { HEAPLENS_VERSION } from '../version.js';
 import { collectReport, failureMessage, toReportScope } from './collect.js';
-import { listSnapshotFiles, readEnvironmentRecords, readRecords, writeHandshake, writeReport } from './emit.js';
+import { listSnapshotFiles, readEnvironmentRecords, readRecords, removeFile, writeHandshake, writeReport } from './emit.js';
+import { okScopeSnapshots, unretainedEnvironmentSnapshots } from './keep-snapshots.js';
 import { renderTerminal } from './render-terminal.js';
+import { LOG_PACE, SnapshotProgress, TTY_PACE } from './snapshot-progress.js';
 import type { Report } from './schema.js';
 
 /** Culprits kept per flagged scope. */
@@ -27,6 +29,9 @@ const TOP_CULPRITS = 5;
  */
 export class RunCollector {
   private queue: AnalysisQueue | null = null;
+  private progress: SnapshotProgress | null = null;
+  /** Snapshot files deleted under keepSnapshots 'flagged', and their bytes. */
+  private removed = { files: new Set<string>(), bytes: 0 };
 
   constructor(
     readonly options: ResolvedOptions,
@@ -37,14 +42,42 @@ export class RunCollector {
   /** Before any worker starts: the new run replaces the last one's output. */
   start(): void {
     prepareOutDir(this.options.outDir);
+    this.removed = { files: new Set<string>(), bytes: 0 };
+    this.progress?.stop();
+    this.progress = new SnapshotProgress(
+      this.options.outDir,
+      (line) => process.stderr.write(`${line}\n`),
+      process.stderr.isTTY ? TTY_PACE : LOG_PACE,
+      this.options.snapshotTimeBudget,
+    );
+    this.progress.start();
     // The worker file is in heaplens' dist/engine: its frames and timers are heaplens' own.
     const ownDir = resolve(dirname(fileURLToPath(this.analyseWorker)), '..');
     this.queue = new AnalysisQueue(this.analyseWorker, TOP_CULPRITS, frameContextOf(this.options.root, ownDir));
   }
 
-  /** Queues the snapshot pairs of one finished test file's flagged scopes. */
+  /**
+   * Queues the snapshot pairs of one finished test file's flagged scopes, and
+   * (keepSnapshots 'flagged') deletes its ok scopes' pairs right away, so that
+   * a long run's snapshot folder holds only what can still matter.
+   */
   async fileDone(file: string): Promise<void> {
-    if (this.options.snapshots) this.scheduleScopes((await readRecords(this.options.outDir, file)).records);
+    if (!this.options.snapshots) return;
+    const { records } = await readRecords(this.options.outDir, file);
+    this.scheduleScopes(records);
+    await this.prune(okScopeSnapshots(records, this.options.threshold));
+  }
+
+  /** Deletes snapshot files keepSnapshots does not keep (none with 'all'), counting their bytes. */
+  private async prune(paths: readonly string[]): Promise<void> {
+    if (this.options.keepSnapshots === 'all') return;
+    for (const path of paths) {
+      if (this.removed.files.has(path)) continue;
+      const bytes = await removeFile(this.inOutDir(path));
+      if (bytes === null) continue;
+      this.removed.files.add(path);
+      this.removed.bytes += bytes;
+    }
   }
 
   /** Queues the explanation of a retained environment. */
@@ -81,10 +114,16 @@ export class RunCollector {
 
   /** Reads every record, waits for the analyses and assembles the report. */
   async build(runner: Report['runner']): Promise<Report> {
+    this.progress?.stop();
     const { outDir } = this.options;
     const [scopes, environments, files] = await Promise.all([readRecords(outDir), readEnvironmentRecords(outDir), listSnapshotFiles(outDir)]);
     const analyses = await settle(this.options.snapshots ? this.scheduleScopes(scopes.records) : new Map<string, Promise<ScopeAnalysis>>());
     const environmentAnalyses = await settle(this.scheduleEnvironments(environments.records));
+    await this.prune([
+      ...(this.options.snapshots ? okScopeSnapshots(scopes.records, this.options.threshold) : []),
+      ...unretainedEnvironmentSnapshots(environments.records, environmentAnalyses),
+    ]);
+    const kept = this.removed.files.size > 0 ? await listSnapshotFiles(outDir) : files;
     return collectReport({
       toolVersion: HEAPLENS_VERSION,
       runner,
@@ -93,7 +132,10 @@ export class RunCollector {
       outDir,
       threshold: this.options.threshold,
       records: scopes.records,
-      files,
+      files: kept,
+      removed: this.removed,
+      keepSnapshots: this.options.keepSnapshots,
+      analysis: this.queue?.stats() ?? { jobs: 0, peakBytes: 0 },
       problems: [...scopes.problems, ...environments.problems],
       analyses,
       environments: environments.records,

@@ -145,6 +145,14 @@ export interface ReportFile {
   readonly bytes: number;
 }
 
+export interface SnapshotFiles {
+  readonly keep: 'flagged' | 'all';
+  readonly written: number;
+  readonly writtenBytes: number;
+  readonly kept: number;
+  readonly keptBytes: number;
+}
+
 export interface Report {
   readonly schemaVersion: typeof REPORT_SCHEMA_VERSION;
   readonly tool: { readonly name: 'heaplens'; readonly version: string };
@@ -160,8 +168,12 @@ export interface Report {
   readonly retainedEnvironments: readonly ReportEnvironment[];
   /** Scopes, flagged first (leak, inconclusive, one-time, bounded, ok). */
   readonly scopes: readonly ReportScope[];
-  /** Snapshot files found under outDir. */
+  /** Snapshot files found under outDir (the ones kept). */
   readonly files: readonly ReportFile[];
+  /** Snapshot files the run wrote, and how many of them `keepSnapshots` kept (the rest were deleted). */
+  readonly snapshotFiles: SnapshotFiles;
+  /** Snapshot analyses run (one worker thread each, one at a time) and the most memory one of them used (JS heap + external). */
+  readonly analysis: { readonly jobs: number; readonly peakBytes: number };
   /** Record files that could not be read, with why. */
   readonly problems: readonly string[];
 }

@@ -12,7 +12,7 @@ import { runsPerTest } from '../core/repetition.js';
 import { createScopeTracker, type OpenScope } from '../core/scope-tracker.js';
 import { vitestSourceMaps } from './module-source-maps.js';
 import { PROVIDE_KEY, type ProvidedHeaplens } from './provided.js';
-import { countTests, fileOf, suiteFromHookArgs, suitePath, type SuiteTask } from './suite-task.js';
+import { countTests, fileOf, previousSibling, suiteFromHookArgs, suitePath, type SuiteTask } from './suite-task.js';
 
 /** Measuring waits for GC to settle and may write a large snapshot: allow far more than a normal hook. */
 const HOOK_TIMEOUT = 10 * 60 * 1000;
@@ -68,6 +68,8 @@ function startTracking(): () => void {
   const included = new Set(includeFiles);
   /** Suites being measured right now: a suite marked twice (include + trackHeap) is measured once. */
   const active = new Set<string>();
+  /** The suite whose scope ended last, while no other scope has begun since. */
+  let lastClosed: string | null = null;
   /** Same file and suite title seen before in this file: keeps names apart. */
   const seen = new Map<string, number>();
 
@@ -89,13 +91,17 @@ function startTracking(): () => void {
     // The repeat pass: set before the suite's tests run (aroundAll, or beforeAll before Vitest 4.1).
     const runs = options.repeat ? runsPerTest(tests) : 1;
     if (runs > 1) repeatTests(suite, runs);
-    return tracker.begin({ file, suite: name, ordinal }, tests * runs, runs);
+    // Right after the previous sibling's scope ended, nothing of the user's ran in between: its end's GCs count.
+    const follows = lastClosed !== null && previousSibling(suite)?.id === lastClosed;
+    lastClosed = null;
+    return tracker.begin({ file, suite: name, ordinal }, tests * runs, runs, follows);
   }
 
   async function close(suite: SuiteTask, scope: OpenScope | null | undefined): Promise<void> {
     if (!scope) return;
     try {
       await scope.end();
+      lastClosed = suite.id;
     } finally {
       active.delete(suite.id);
     }

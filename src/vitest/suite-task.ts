@@ -54,3 +54,11 @@ export function countTests(suite: SuiteTask): number {
   for (const task of suite.tasks ?? []) count += task.type === 'suite' ? countTests(task) : 1;
   return count;
 }
+
+/** The task run right before this suite in its parent (a suite or test), or null when it is the first. */
+export function previousSibling(suite: SuiteTask): SuiteTask | null {
+  const siblings = (suite.suite ?? suite.file)?.tasks;
+  if (!siblings) return null;
+  const index = siblings.findIndex((task) => task.id === suite.id);
+  return index > 0 ? siblings[index - 1]! : null;
+}

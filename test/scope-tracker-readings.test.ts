@@ -1,0 +1,94 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GCProfiler } from 'node:v8';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { resolveOptions } from '../src/core/options.js';
+import type { ScopeRecord } from '../src/core/record.js';
+import { createScopeTracker } from '../src/core/scope-tracker.js';
+
+const MB = 1024 * 1024;
+const worker = { threadId: 0, pid: process.pid, workerId: null };
+let root: string;
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'heaplens-readings-'));
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+function trackerIn(dir: string) {
+  const options = resolveOptions({}, dir);
+  return { tracker: createScopeTracker({ options, runner: { name: 'vitest', version: '4.1.12' }, worker }), recordsDir: join(options.outDir, 'records') };
+}
+
+function records(dir: string): ScopeRecord[] {
+  return readdirSync(dir).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as ScopeRecord);
+}
+
+/** Major GCs during `task`. */
+async function majorGcs(task: () => Promise<unknown>): Promise<number> {
+  const profiler = new GCProfiler();
+  profiler.start();
+  await task();
+  return profiler.stop().statistics.filter((gc) => gc.gcType === 'MarkSweepCompact').length;
+}
+
+/** Runs `tests` boundaries of a test each, calling `body` in each. */
+function runTests(tracker: ReturnType<typeof trackerIn>['tracker'], tests: number, body: (t: number) => void) {
+  for (let t = 0; t < tests; t += 1) {
+    tracker.boundary('test', true);
+    body(t);
+    tracker.boundary('after', false);
+  }
+}
+
+describe('scope tracker readings', () => {
+  it('clears a scope that kept nothing with the first reading (one GC), and settles one that kept memory', async () => {
+    const { tracker, recordsDir } = trackerIn(root);
+    const clean = await tracker.begin({ file: 'test/a.test.ts', suite: 'clean', ordinal: 0 }, 4);
+    runTests(tracker, 4, () => void Array.from({ length: 50_000 }, (_, i) => ({ i })));
+    // One GC for the profile read; the settled path would take at least three (two rounds, then the profile).
+    expect(await majorGcs(() => clean.end())).toBe(1);
+
+    const kept: object[] = [];
+    const leaky = await tracker.begin({ file: 'test/a.test.ts', suite: 'leaky', ordinal: 0 }, 4);
+    runTests(tracker, 4, () => kept.push(Array.from({ length: 20_000 }, (_, i) => ({ i, s: `row ${i}` }))));
+    expect(await majorGcs(() => leaky.end())).toBeGreaterThanOrEqual(3);
+
+    const byName = Object.fromEntries(records(recordsDir).map((r) => [r.suite, r]));
+    expect(byName.clean!.reading).toBe('first');
+    expect(byName.leaky!.reading).toBe('settled');
+    expect(byName.leaky!.sampled!.bytes).toBeGreaterThan(2 * MB);
+    expect(kept).toHaveLength(4);
+  });
+
+  it("starts a scope that follows a clean end from that end's reading, after a settled end with one GC, else with a settle", async () => {
+    const { tracker, recordsDir } = trackerIn(root);
+    const begin = (suite: string, follows: boolean) => tracker.begin({ file: 'test/b.test.ts', suite, ordinal: 0 }, 1, 1, follows);
+    let scope = await begin('first', false);
+    runTests(tracker, 1, () => undefined);
+    await scope.end();
+    // After a first reading: no GC at all.
+    expect(await majorGcs(async () => (scope = await begin('second', true)))).toBe(0);
+    const kept: object[] = [];
+    runTests(tracker, 1, () => kept.push(Array.from({ length: 40_000 }, (_, i) => ({ i, s: `row ${i}` }))));
+    await scope.end();
+    // After a settled end (it kept memory): one GC.
+    expect(await majorGcs(async () => (scope = await begin('third', true)))).toBe(1);
+    runTests(tracker, 1, () => undefined);
+    await scope.end();
+    // Not right after an end (a begin came in between): `follows` is not taken at its word.
+    const outer = await begin('outer', false);
+    expect(await majorGcs(async () => (scope = await begin('outer > inner', true)))).toBeGreaterThanOrEqual(2);
+    runTests(tracker, 1, () => undefined);
+    await scope.end();
+    await outer.end();
+
+    const byName = Object.fromEntries(records(recordsDir).map((r) => [r.suite, r]));
+    // The second scope started from the first one's end, less the first one's markers.
+    expect(byName.second!.before!.usedHeap).toBe(byName.first!.after!.usedHeap - byName.first!.markerBytes);
+    expect(byName.second!.reading).toBe('settled');
+    expect(byName.second!.attribution!.tests).toBe(1);
+    expect(kept).toHaveLength(1);
+  });
+});
