@@ -69,7 +69,7 @@ describe('heaplens CLI mistakes', () => {
     const dir = copyFixture('vitest-4', 'vitest-skip');
     const help = await runCli('vitest-4', dir, ['--help']);
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain('heaplens [--heap-snapshots] [--heap-repeat] [--out-dir DIR] [--fail-on-leak] -- <test command...>');
+    expect(help.stdout).toContain('heaplens [--heap-snapshots] [--keep-snapshots flagged|all] [--heap-repeat] [--out-dir DIR] [--fail-on-leak] -- <test command...>');
     const version = await runCli('vitest-4', dir, ['--version']);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });

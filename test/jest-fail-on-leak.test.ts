@@ -112,7 +112,11 @@ describe('heaplens CLI around jest 30', () => {
     const report = readReport(dir);
     expect(report.snapshots).toBe(true);
     expect(verdicts(report)).toEqual({ 'test/env-cleanup.test.js :: ': 'ok' });
-    expect(report.files).toHaveLength(2);
+    // The ok scope's pair was written, then deleted (keepSnapshots 'flagged').
+    expect(report.files).toHaveLength(0);
+    expect(report.snapshotFiles).toMatchObject({ keep: 'flagged', written: 2, kept: 0 });
+    expect(report.scopes[0]!.snapshots).toBeNull();
+    expect(result.stderr).toMatch(/Snapshots: 0 kept of 2 files written/);
   });
 
   it("--heap-snapshots: exits with Jest's code when a test fails, and the report is still written", async () => {
@@ -128,7 +132,10 @@ describe('heaplens CLI around jest 30', () => {
       'test/global-registry.test.js :: global plugin registry': 'leak',
     });
     expect(report.scopes.find((s) => s.verdict === 'leak')!.culprits[0]?.name).toBe('PluginRecord');
-    expect(report.files).toHaveLength(4);
+    // Only the leak's pair is kept.
+    expect(report.files.map((f) => f.path).every((p) => p.includes('global-registry'))).toBe(true);
+    expect(report.files).toHaveLength(2);
+    expect(report.snapshotFiles).toMatchObject({ written: 4, kept: 2 });
   });
 
   it('--heap-snapshots --fail-on-leak: Jest fails the run itself, the CLI passes its code on and says it once', async () => {
