@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SKIPPED_CLEAN } from '../src/core/record.js';
 import type { Report } from '../src/report/schema.js';
 import { JEST_LEAKS_VERDICTS, RETAINED_FILES, verdictMismatches } from './support/jest-leaks.js';
 import { copyFixture, output, readReport, runJest, verdicts, type RunResult } from './support/projects.js';
@@ -112,11 +113,12 @@ describe('heaplens CLI around jest 30', () => {
     const report = readReport(dir);
     expect(report.snapshots).toBe(true);
     expect(verdicts(report)).toEqual({ 'test/env-cleanup.test.js :: ': 'ok' });
-    // The ok scope's pair was written, then deleted (keepSnapshots 'flagged').
+    // keepSnapshots 'flagged': the ok scope's before snapshot was written, then deleted; no after snapshot was written.
     expect(report.files).toHaveLength(0);
-    expect(report.snapshotFiles).toMatchObject({ keep: 'flagged', written: 2, kept: 0 });
+    expect(report.scopes[0]!.snapshotsSkipped).toBe(SKIPPED_CLEAN);
+    expect(report.snapshotFiles).toMatchObject({ keep: 'flagged', written: 1, kept: 0 });
     expect(report.scopes[0]!.snapshots).toBeNull();
-    expect(result.stderr).toMatch(/Snapshots: 0 kept of 2 files written/);
+    expect(result.stderr).toMatch(/Snapshots: 0 kept of 1 file written/);
   });
 
   it("--heap-snapshots: exits with Jest's code when a test fails, and the report is still written", async () => {
@@ -135,7 +137,8 @@ describe('heaplens CLI around jest 30', () => {
     // Only the leak's pair is kept.
     expect(report.files.map((f) => f.path).every((p) => p.includes('global-registry'))).toBe(true);
     expect(report.files).toHaveLength(2);
-    expect(report.snapshotFiles).toMatchObject({ written: 4, kept: 2 });
+    const clean = report.scopes.filter((scope) => scope.snapshotsSkipped === SKIPPED_CLEAN).length;
+    expect(report.snapshotFiles).toMatchObject({ written: 4 - clean, kept: 2 });
   });
 
   it('--heap-snapshots --fail-on-leak: Jest fails the run itself, the CLI passes its code on and says it once', async () => {

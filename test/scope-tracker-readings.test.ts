@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { GCProfiler } from 'node:v8';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveOptions } from '../src/core/options.js';
-import type { ScopeRecord } from '../src/core/record.js';
+import { SKIPPED_CLEAN, type ScopeRecord } from '../src/core/record.js';
 import { createScopeTracker } from '../src/core/scope-tracker.js';
 
 const MB = 1024 * 1024;
@@ -16,8 +16,8 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-function trackerIn(dir: string) {
-  const options = resolveOptions({}, dir);
+function trackerIn(dir: string, extra: Record<string, unknown> = {}) {
+  const options = resolveOptions(extra, dir);
   return { tracker: createScopeTracker({ options, runner: { name: 'vitest', version: '4.1.12' }, worker }), recordsDir: join(options.outDir, 'records') };
 }
 
@@ -90,5 +90,21 @@ describe('scope tracker readings', () => {
     expect(byName.second!.reading).toBe('settled');
     expect(byName.second!.attribution!.tests).toBe(1);
     expect(kept).toHaveLength(1);
+  });
+
+  it.each([
+    ['flagged', ['before'], { status: 'skipped', reason: SKIPPED_CLEAN }],
+    ['all', ['after', 'before'], { status: 'written' }],
+  ] as const)("with snapshots, keepSnapshots '%s': a clean scope's snapshots", async (keep, phases, outcome) => {
+    const { tracker, recordsDir } = trackerIn(root, { snapshots: true, keepSnapshots: keep });
+    // One test: the baseline is taken at the start, not deferred to the first test's end.
+    const scope = await tracker.begin({ file: 'test/c.test.ts', suite: 'clean', ordinal: 0 }, 1);
+    runTests(tracker, 1, () => undefined);
+    await scope.end();
+    const [record] = records(recordsDir);
+    expect(record!.reading).toBe('first');
+    expect(record!.snapshots).toMatchObject(outcome);
+    const written = readdirSync(join(root, '.heaplens', 'snapshots')).map((f) => f.replace(/^.*__(\w+)\.heapsnapshot$/, '$1'));
+    expect(written.sort()).toEqual([...phases]);
   });
 });

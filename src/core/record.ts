@@ -38,6 +38,9 @@ export interface ScopeRecord {
   readonly endedAt: number | null;
 }
 
+/** Why a scope cleared by its first reading has no after snapshot (keepSnapshots 'flagged'). */
+export const SKIPPED_CLEAN = "no after snapshot: the scope kept too little to be flagged (keepSnapshots 'all' writes every pair)";
+
 /** What happened to a scope's snapshots; paths are relative to outDir. */
 export type SnapshotOutcome =
   | { readonly status: 'off' }

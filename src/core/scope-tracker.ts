@@ -12,7 +12,7 @@ import { LEAK_FLOOR, MIN_TESTS } from './repetition.js';
 import { scopeBaseName, snapshotFileName, type Phase, type ScopeKey, type WorkerIdentity } from './naming.js';
 import type { ResolvedOptions } from './options.js';
 import { joinInside, RECORDS_DIR, SNAPSHOTS_DIR } from './paths.js';
-import type { ScopeRecord, SnapshotOutcome } from './record.js';
+import { SKIPPED_CLEAN, type ScopeRecord, type SnapshotOutcome } from './record.js';
 import { createSnapshotWriter } from './snapshot-writer.js';
 import { createLineEndsCache } from './line-ends.js';
 import { createSourceMapper } from './source-positions.js';
@@ -253,7 +253,11 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
             // still open: closing it disables the HeapProfiler agent, which
             // clears V8's object ids, and ids are how a diff tells new objects
             // from old ones.
-            if (snapshots.status === 'written') {
+            if (snapshots.status === 'written' && reading === 'first' && options.keepSnapshots === 'flagged') {
+              // Cleared by its first reading, the scope is `ok`: its pair would be deleted unread, so the
+              // after snapshot (seconds on a large heap) is not written; the reporter deletes the before one.
+              snapshots = { status: 'skipped', reason: SKIPPED_CLEAN, before: snapshots.before };
+            } else if (snapshots.status === 'written') {
               const taken = snapshot(base, 'after', after, key);
               snapshots = 'file' in taken
                 ? { ...snapshots, after: taken.file }

@@ -1,5 +1,6 @@
 import type { Colors } from 'picocolors/types.js';
 import { formatBytes, formatDelta } from '../core/bytes.js';
+import { SKIPPED_CLEAN } from '../core/record.js';
 import type { WorkerIdentity } from '../core/naming.js';
 import { shortenPath } from '../engine/paths.js';
 import type { Report, ReportCulprit, ReportFile, ReportScope } from './schema.js';
@@ -133,7 +134,8 @@ export function renderScopeTable(report: Report, c: Colors): string[] {
       const chart = scope.series.length >= 3 ? `  ${c.dim('per test')} ${scope.verdict === 'leak' ? c.red(sparkline(scope.series)) : sparkline(scope.series)}` : '';
       lines.push(`${indent}${c.dim(`↳ ${printable(why)}`)}${chart}`);
     }
-    if (scope.snapshotsSkipped) lines.push(`${indent}${c.dim(`↳ ${scope.snapshotsSkipped}`)}`);
+    // An ok scope without an after snapshot is what keepSnapshots 'flagged' expects: not worth a line.
+    if (scope.snapshotsSkipped && !(scope.verdict === 'ok' && scope.snapshotsSkipped === SKIPPED_CLEAN)) lines.push(`${indent}${c.dim(`↳ ${scope.snapshotsSkipped}`)}`);
     if (scope.analysisError) lines.push(`${indent}${c.yellow(`↳ snapshot analysis failed: ${scope.analysisError}`)}`);
     if (scope.verdict === 'leak') lines.push(...renderCulprits(scope.culprits, indent, c));
   }
