@@ -160,10 +160,14 @@ export function createEnvironmentWatch(config: EnvironmentWatchConfig): Environm
     if (alive.length > 0) await confirm(alive);
   }
 
-  /** Queues the check of every environment waiting now; errors end up in their records, never as an unhandled rejection. */
-  function checkWaiting(): Promise<void> {
+  function cancelIdle(): void {
     if (idleTimer !== null) clearTimeout(idleTimer);
     idleTimer = null;
+  }
+
+  /** Queues the check of every environment waiting now; errors end up in their records, never as an unhandled rejection. */
+  function checkWaiting(): Promise<void> {
+    cancelIdle();
     const batch = waiting;
     waiting = [];
     if (batch.length === 0) return checks;
@@ -181,8 +185,7 @@ export function createEnvironmentWatch(config: EnvironmentWatchConfig): Environm
 
   return {
     async watch(key, global) {
-      if (idleTimer !== null) clearTimeout(idleTimer);
-      idleTimer = null;
+      cancelIdle();
       // Released environments a GC of the runner's own already collected are told without one.
       const stillWaiting: Waiting[] = [];
       for (const entry of waiting) {
@@ -226,7 +229,7 @@ export function createEnvironmentWatch(config: EnvironmentWatchConfig): Environm
             return;
           }
           waiting.push({ ref, key, checking, write });
-          if (idleTimer !== null) clearTimeout(idleTimer);
+          cancelIdle();
           // Not unref'd: the reporter waits for this check before Jest stops the worker.
           idleTimer = setTimeout(() => void checkWaiting(), idleMs);
         },

@@ -14,7 +14,6 @@ import type { ResolvedOptions } from './options.js';
 import { joinInside, RECORDS_DIR, SNAPSHOTS_DIR } from './paths.js';
 import { SKIPPED_CLEAN, type ScopeRecord, type SnapshotOutcome } from './record.js';
 import { createSnapshotWriter } from './snapshot-writer.js';
-import { createLineEndsCache } from './line-ends.js';
 import { createSourceMapper } from './source-positions.js';
 
 export interface TrackerConfig {
@@ -99,8 +98,6 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
   const frameContext = frameContextOf(options.root, ownDir());
   const toSource = createSourceMapper((ids) => sampler.sourceMapUrls(ids), sourceMapOf);
   const writer = createSnapshotWriter(options, worker);
-  /** Before a scope's first measurement (see begin), on a session of the tracker's own that stays open. */
-  const cacheLineEnds = createLineEndsCache();
 
   async function measure(): Promise<Measurement> {
     await settleGc(gc, { probe: () => readMeasurement().usedHeap });
@@ -155,7 +152,7 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
       // With snapshots, the line ends V8 keeps for the scripts loaded so far are made before the scope's first
       // measurement: they are megabytes (an array per script, a Smi per line), and made at the first snapshot
       // they would count as what the scope kept, so that snapshots changed the verdict.
-      if (options.snapshots) cacheLineEnds();
+      if (options.snapshots) writer.cacheLineEnds();
       const before = afterEnd ? await measureAfterEnd(afterEnd) : await measure();
       const mark = await sampler.mark();
       const log = new BoundaryLog(tests, BOUNDARIES_PER_TEST[runner.name]);

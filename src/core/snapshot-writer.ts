@@ -27,6 +27,8 @@ export type SnapshotWrite = { readonly file: string } | { readonly skipped: stri
 export interface SnapshotWriter {
   /** Writes `snapshots/<name>` if the memory and time budgets allow (heap as measured in `m`); the file relative to outDir, or why not. */
   write(name: string, what: string, m: Measurement): SnapshotWrite;
+  /** Caches V8's line ends now (see line-ends.ts): done before each snapshot, and by callers whose measurement must not count them. */
+  cacheLineEnds(): void;
   /** Heap bytes per second the time budget is estimated with: ASSUMED_SNAPSHOT_RATE until this worker has written one. */
   readonly bytesPerSecond: number;
 }
@@ -43,6 +45,7 @@ export function createSnapshotWriter(options: ResolvedOptions, worker: WorkerIde
   const cacheLineEnds = createLineEndsCache();
   let bytesPerSecond = ASSUMED_SNAPSHOT_RATE;
   return {
+    cacheLineEnds,
     get bytesPerSecond() {
       return bytesPerSecond;
     },
