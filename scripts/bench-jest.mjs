@@ -5,7 +5,9 @@
 //   detectLeaks   Jest's --detectLeaks (the peer of the environment check: yes/no per file, no holder)
 //   envCheck      withHeaplens(), no trackHeap(): only the retained-environment check per file
 //   heaplens      withHeaplens() with trackHeap() in every describe (80 scopes) + the environment check
-//   snapshots     the same with HEAPLENS_SNAPSHOTS=1 (once: it writes 160 files)
+//   snapshots, leaky:*, snapshotsAll  `heaplens --heap-snapshots` through the CLI (see runSnapshotVariants
+//                 in bench/suite.mjs): on this suite, on the suite with 2 leaking files (against leaky:baseline),
+//                 and with --keep-snapshots all
 //   heavy:*       baseline and heaplens again with ~100 MB held in each worker (bench/ballast.mjs, like
 //                 ts-jest's TypeScript), each heavy variant's ratio against heavy:baseline
 // and prints wall times (median of RUNS) and ratios against the baseline.
@@ -14,7 +16,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { ENVS_DIR, envNode, packHeaplens, prepareEnv } from './envs.mjs';
 import { comparedProjects } from './bench/compare-ref.mjs';
-import { printSnapshotFigures, printTimes, testFileBody, timeCommand } from './bench/suite.mjs';
+import { LEAKY_FILES, leakyFileBody, printTimes, runSnapshotVariants, testFileBody, timeCommand } from './bench/suite.mjs';
 import { BALLAST_MB, writeJestBallast } from './bench/ballast.mjs';
 
 const FILES = 40;
@@ -25,12 +27,15 @@ const env = prepareEnv('jest-30', packHeaplens());
 const node = envNode(env);
 const jest = join(env, 'node_modules', 'jest', 'bin', 'jest.js');
 
-function testFile(i) {
-  return testFileBody(i, "const { track } = require('../track');\n");
+const cli = join(env, 'node_modules', 'heaplens', 'dist', 'cli.js');
+
+function testFile(i, leaky) {
+  const header = "const { track } = require('../track');\n";
+  return leaky && i < LEAKY_FILES ? leakyFileBody(i, header) : testFileBody(i, header);
 }
 
-/** kind: 'none' (no heaplens), 'env' (withHeaplens, no trackHeap), 'track' (both); heavy: ~100 MB per worker. */
-function makeProject(name, kind, heavy = false) {
+/** kind: 'none' (no heaplens), 'env' (withHeaplens, no trackHeap), 'track' (both); heavy: ~100 MB per worker; leaky: LEAKY_FILES leak. */
+function makeProject(name, kind, heavy = false, leaky = false) {
   const dir = join(ENVS_DIR, 'jest-30', 'projects', name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'test'), { recursive: true });
@@ -43,7 +48,7 @@ function makeProject(name, kind, heavy = false) {
       : `const { withHeaplens } = require('heaplens/jest');\nmodule.exports = withHeaplens(${config});\n`,
   );
   writeFileSync(join(dir, 'track.js'), kind === 'track' ? "exports.track = require('heaplens').trackHeap;\n" : 'exports.track = () => {};\n');
-  for (let i = 0; i < FILES; i += 1) writeFileSync(join(dir, 'test', `module-${String(i).padStart(2, '0')}.test.js`), testFile(i));
+  for (let i = 0; i < FILES; i += 1) writeFileSync(join(dir, 'test', `module-${String(i).padStart(2, '0')}.test.js`), testFile(i, leaky));
   return dir;
 }
 
@@ -67,6 +72,8 @@ const countFalsePositives = (output) => {
 const baselineDir = makeProject('bench-jest-baseline', 'none');
 const envDir = makeProject('bench-jest-env', 'env');
 const trackDir = makeProject('bench-jest-heaplens', 'track');
+const leakyBaselineDir = makeProject('bench-jest-leaky-baseline', 'none', false, true);
+const leakyDir = makeProject('bench-jest-leaky', 'track', false, true);
 const heavyBaselineDir = makeProject('bench-jest-heavy-baseline', 'none', true);
 const heavyTrackDir = makeProject('bench-jest-heavy-heaplens', 'track', true);
 // BENCH_COMPARE=<git ref>[,<ref>...]: the same tracked suite with heaplens built from those commits (see bench/compare-ref.mjs).
@@ -78,6 +85,7 @@ const variants = [
   { name: 'envCheck', run: () => timeRun(envDir, []) },
   { name: 'heaplens', run: () => timeRun(trackDir, []) },
   ...compared,
+  { name: 'leaky:baseline', run: () => timeRun(leakyBaselineDir, []) },
   { name: 'heavy:baseline', run: () => timeRun(heavyBaselineDir, []) },
   { name: 'heavy:heaplens', run: () => timeRun(heavyTrackDir, []) },
 ];
@@ -88,8 +96,10 @@ timeRun(baselineDir, []); // warm Jest's transform cache once
 if (chosen.some((v) => v.name.startsWith('heavy:'))) timeRun(heavyBaselineDir, []);
 const times = Object.fromEntries(chosen.map((v) => [v.name, []]));
 for (let r = 0; r < RUNS; r += 1) for (const v of chosen) times[v.name].push(v.run());
-if (!only || only.includes('snapshots')) times.snapshots = [timeRun(trackDir, [], { HEAPLENS_SNAPSHOTS: '1' })];
+const snapshotVariants =
+  !only || only.includes('snapshots') ? runSnapshotVariants((dir, args) => timeCommand(node, [cli, ...args, '--', node, jest, '--ci', '-w', WORKERS], dir), { trackDir, leakyDir }) : null;
+if (snapshotVariants) Object.assign(times, snapshotVariants.times);
 
 printTimes(`heaplens overhead on Jest: ${FILES} test files, 80 tracked describes, 400 tests, ${WORKERS} workers (heavy: ${BALLAST_MB} MB more each), ${cpus().length} cores, Node ${process.version}`, RUNS, times);
-if (times.snapshots) printSnapshotFigures('snapshots', trackDir);
+for (const line of snapshotVariants?.figures ?? []) console.log(line);
 if (times.detectLeaks) console.log(`detectLeaks: ${detectLeaksFalsePositives} false positive${detectLeaksFalsePositives === 1 ? '' : 's'} (files it failed that do not leak) in ${times.detectLeaks.length} runs`);

@@ -3,7 +3,9 @@
 //   baseline      Vitest without heaplens
 //   logHeapUsage  Vitest's own --logHeapUsage (the peer: no GC, no verdicts)
 //   heaplens      heaplens() with trackHeap() in every describe (80 scopes)
-//   snapshots     the same with --heap-snapshots (once: it writes 160 files)
+//   snapshots, leaky:*, snapshotsAll  `heaplens --heap-snapshots` through the CLI (see runSnapshotVariants
+//                 in bench/suite.mjs): on this suite, on the suite with 2 leaking files (against leaky:baseline),
+//                 and with --keep-snapshots all
 //   heavy:*       baseline and heaplens again with ~100 MB held in each worker (bench/ballast.mjs),
 //                 each heavy variant's ratio against heavy:baseline
 // and prints wall times (median of RUNS) and ratios against the baseline.
@@ -12,7 +14,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { ENVS_DIR, envNode, packHeaplens, prepareEnv } from './envs.mjs';
 import { comparedProjects } from './bench/compare-ref.mjs';
-import { printSnapshotFigures, printTimes, testFileBody, timeCommand } from './bench/suite.mjs';
+import { LEAKY_FILES, leakyFileBody, printTimes, runSnapshotVariants, testFileBody, timeCommand } from './bench/suite.mjs';
 import { BALLAST_MB, writeVitestBallast } from './bench/ballast.mjs';
 
 const FILES = 40;
@@ -23,11 +25,15 @@ const env = prepareEnv('vitest-4', packHeaplens());
 const node = envNode(env);
 const vitest = join(env, 'node_modules', 'vitest', 'vitest.mjs');
 
-function testFile(i) {
-  return testFileBody(i, "import { describe, expect, it } from 'vitest';\nimport { track } from '../track';\n");
+const cli = join(env, 'node_modules', 'heaplens', 'dist', 'cli.js');
+
+function testFile(i, leaky) {
+  const header = "import { describe, expect, it } from 'vitest';\nimport { track } from '../track';\n";
+  return leaky && i < LEAKY_FILES ? leakyFileBody(i, header) : testFileBody(i, header);
 }
 
-function makeProject(name, withHeaplens, heavy = false) {
+/** heavy: ~100 MB per worker; leaky: LEAKY_FILES files leak. */
+function makeProject(name, withHeaplens, heavy = false, leaky = false) {
   const dir = join(ENVS_DIR, 'vitest-4', 'projects', name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'test'), { recursive: true });
@@ -39,7 +45,7 @@ function makeProject(name, withHeaplens, heavy = false) {
       : `import { defineConfig } from 'vitest/config';\nexport default defineConfig({ test: ${test} });\n`,
   );
   writeFileSync(join(dir, 'track.ts'), withHeaplens ? "export { trackHeap as track } from 'heaplens';\n" : 'export function track(): void {}\n');
-  for (let i = 0; i < FILES; i += 1) writeFileSync(join(dir, 'test', `module-${String(i).padStart(2, '0')}.test.ts`), testFile(i));
+  for (let i = 0; i < FILES; i += 1) writeFileSync(join(dir, 'test', `module-${String(i).padStart(2, '0')}.test.ts`), testFile(i, leaky));
   return dir;
 }
 
@@ -49,6 +55,8 @@ function timeRun(dir, extraArgs, extraEnv = {}) {
 
 const baselineDir = makeProject('bench-baseline', false);
 const heaplensDir = makeProject('bench-heaplens', true);
+const leakyBaselineDir = makeProject('bench-leaky-baseline', false, false, true);
+const leakyDir = makeProject('bench-leaky', true, false, true);
 const heavyBaselineDir = makeProject('bench-heavy-baseline', false, true);
 const heavyHeaplensDir = makeProject('bench-heavy-heaplens', true, true);
 // BENCH_COMPARE=<git ref>[,<ref>...]: the same tracked suite with heaplens built from those commits (see bench/compare-ref.mjs).
@@ -58,6 +66,7 @@ const variants = [
   { name: 'logHeapUsage', run: () => timeRun(baselineDir, ['--logHeapUsage']) },
   { name: 'heaplens', run: () => timeRun(heaplensDir, []) },
   ...compared,
+  { name: 'leaky:baseline', run: () => timeRun(leakyBaselineDir, []) },
   { name: 'heavy:baseline', run: () => timeRun(heavyBaselineDir, []) },
   { name: 'heavy:heaplens', run: () => timeRun(heavyHeaplensDir, []) },
 ];
@@ -68,7 +77,11 @@ timeRun(baselineDir, []); // warm Vite's caches once
 if (chosen.some((v) => v.name.startsWith('heavy:'))) timeRun(heavyBaselineDir, []);
 const times = Object.fromEntries(chosen.map((v) => [v.name, []]));
 for (let r = 0; r < RUNS; r += 1) for (const v of chosen) times[v.name].push(v.run());
-if (!only || only.includes('snapshots')) times.snapshots = [timeRun(heaplensDir, [], { HEAPLENS_SNAPSHOTS: '1' })];
+const snapshotVariants =
+  !only || only.includes('snapshots')
+    ? runSnapshotVariants((dir, args) => timeCommand(node, [cli, ...args, '--', node, vitest, 'run', `--pool=${POOL}`], dir), { trackDir: heaplensDir, leakyDir })
+    : null;
+if (snapshotVariants) Object.assign(times, snapshotVariants.times);
 
 printTimes(`heaplens overhead: ${FILES} test files, 80 tracked describes, 400 tests, pool ${POOL} (heavy: ${BALLAST_MB} MB more per worker), ${cpus().length} cores, Node ${process.version}`, RUNS, times);
-if (times.snapshots) printSnapshotFigures('snapshots', heaplensDir);
+for (const line of snapshotVariants?.figures ?? []) console.log(line);

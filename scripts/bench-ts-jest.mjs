@@ -2,7 +2,9 @@
 // where the worker has TypeScript's 9 MB compiler loaded. Runs, in the same session,
 //   baseline      Jest alone
 //   heaplens      withHeaplens() + trackHeap(), no snapshots
-//   snapshots     the same with HEAPLENS_SNAPSHOTS=1 (line ends cached before each snapshot)
+//   snapshots     `heaplens --heap-snapshots` (the CLI: a run without snapshots, then the leaking file
+//                 again with them; line ends cached before each snapshot)
+//   snapshotsAll  HEAPLENS_SNAPSHOTS=1 in one run (every scope snapshotted)
 //   snapshots@<sha>  BENCH_COMPARE=<ref>: heaplens built from that commit, with snapshots
 //                 (5a288a2 is the last build that did not cache line ends)
 // and prints wall times (median of RUNS; snapshot variants once) and ratios against the baseline.
@@ -11,7 +13,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { ENVS_DIR, ROOT, envNode, packHeaplens, prepareEnv } from './envs.mjs';
 import { comparedProjects } from './bench/compare-ref.mjs';
-import { printSnapshotFigures, printTimes, timeCommand } from './bench/suite.mjs';
+import { printTimes, snapshotFigures, timeCommand } from './bench/suite.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const env = prepareEnv('jest-30', packHeaplens());
@@ -44,8 +46,13 @@ for (let r = 0; r < RUNS; r += 1) {
   times.baseline.push(timeRun(baselineDir));
   times.heaplens.push(timeRun(trackDir));
 }
-times.snapshots = [timeRun(trackDir, { HEAPLENS_SNAPSHOTS: '1' })];
+const cli = join(env, 'node_modules', 'heaplens', 'dist', 'cli.js');
+const figures = [];
+times.snapshots = [timeCommand(node, [cli, '--heap-snapshots', '--', node, jest, '--ci'], trackDir)];
+figures.push(snapshotFigures('snapshots', trackDir));
+times.snapshotsAll = [timeRun(trackDir, { HEAPLENS_SNAPSHOTS: '1' })];
+figures.push(snapshotFigures('snapshotsAll', trackDir));
 for (const { name, dir } of compared) times[name] = [timeRun(dir, { HEAPLENS_SNAPSHOTS: '1' })];
 
 printTimes(`heaplens on a ts-jest project (fixtures/jest-ts: 1 file, 6 tests, TypeScript loaded in the worker), ${cpus().length} cores, Node ${process.version}`, RUNS, times);
-if (times.snapshots) printSnapshotFigures('snapshots', trackDir);
+for (const line of figures) if (line) console.log(line);

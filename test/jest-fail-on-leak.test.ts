@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SKIPPED_CLEAN } from '../src/core/record.js';
+import { NOT_RERUN } from '../src/report/merge-explained.js';
 import type { Report } from '../src/report/schema.js';
 import { JEST_LEAKS_VERDICTS, RETAINED_FILES, verdictMismatches } from './support/jest-leaks.js';
 import { copyFixture, output, readReport, runJest, verdicts, type RunResult } from './support/projects.js';
@@ -113,12 +113,13 @@ describe('heaplens CLI around jest 30', () => {
     const report = readReport(dir);
     expect(report.snapshots).toBe(true);
     expect(verdicts(report)).toEqual({ 'test/env-cleanup.test.js :: ': 'ok' });
-    // keepSnapshots 'flagged': the ok scope's before snapshot was written, then deleted; no after snapshot was written.
+    // keepSnapshots 'flagged': nothing leaked, so the files were not run again with snapshots; none was written.
     expect(report.files).toHaveLength(0);
-    expect(report.scopes[0]!.snapshotsSkipped).toBe(SKIPPED_CLEAN);
-    expect(report.snapshotFiles).toMatchObject({ keep: 'flagged', written: 1, kept: 0 });
+    expect(report.scopes[0]!.snapshotsSkipped).toBe(NOT_RERUN);
+    expect(report.snapshotFiles).toMatchObject({ keep: 'flagged', written: 0, kept: 0 });
     expect(report.scopes[0]!.snapshots).toBeNull();
-    expect(result.stderr).toMatch(/Snapshots: 0 kept of 1 file written/);
+    expect(result.stderr).not.toContain('again with heap snapshots');
+    expect(result.stderr.match(/Tests:/g)).toHaveLength(1);
   });
 
   it("--heap-snapshots: exits with Jest's code when a test fails, and the report is still written", async () => {
@@ -134,11 +135,13 @@ describe('heaplens CLI around jest 30', () => {
       'test/global-registry.test.js :: global plugin registry': 'leak',
     });
     expect(report.scopes.find((s) => s.verdict === 'leak')!.culprits[0]?.name).toBe('PluginRecord');
-    // Only the leak's pair is kept.
+    // Only the leaking file ran again, with snapshots: its pair is all that was written, and kept.
+    expect(result.stderr).toContain('heaplens: running 1 test file again with heap snapshots, for the culprits of 1 leak');
+    expect(result.stderr).toMatch(/Tests:\s+1 failed, 1 passed, 2 total[\s\S]*Tests:\s+1 passed, 1 total/);
     expect(report.files.map((f) => f.path).every((p) => p.includes('global-registry'))).toBe(true);
     expect(report.files).toHaveLength(2);
-    const clean = report.scopes.filter((scope) => scope.snapshotsSkipped === SKIPPED_CLEAN).length;
-    expect(report.snapshotFiles).toMatchObject({ written: 4 - clean, kept: 2 });
+    expect(report.scopes.find((s) => s.verdict === 'ok')!.snapshotsSkipped).toBe(NOT_RERUN);
+    expect(report.snapshotFiles).toMatchObject({ written: 2, kept: 2 });
   });
 
   it('--heap-snapshots --fail-on-leak: Jest fails the run itself, the CLI passes its code on and says it once', async () => {

@@ -1,53 +1,9 @@
 import pc from 'picocolors';
 import { describe, expect, it } from 'vitest';
-import { snapshotFiles } from '../src/report/collect.js';
 import { orderFilesForReading, renderTerminal, snapshotFilesLine, sparkline, truncateMiddle, type RenderContext } from '../src/report/render-terminal.js';
-import type { Report, ReportScope } from '../src/report/schema.js';
+import { MB, report, scope } from './support/reports.js';
 
-const MB = 1024 * 1024;
 const ctx: RenderContext = { colors: pc.createColors(false), displayOutDir: '.heaplens' };
-
-function scope(verdict: ReportScope['verdict'], file: string, suite: string, growth: number): ReportScope {
-  return {
-    file,
-    suite,
-    worker: { threadId: 1, pid: 42, workerId: null },
-    heap: { before: 10 * MB, after: 10 * MB + growth, growth },
-    retained: growth,
-    retainedMethod: 'heap-delta',
-    verdict,
-    reason: `${verdict} because`,
-    tests: null,
-    series: [],
-    rate: null,
-    sites: [],
-    runnerNote: null,
-    culprits: [],
-    analysisError: null,
-    snapshots: null,
-    snapshotsSkipped: null,
-    memory: null,
-  };
-}
-
-function report(extra: Partial<Report> = {}): Report {
-  return {
-    schemaVersion: 2,
-    tool: { name: 'heaplens', version: '0.1.0' },
-    runner: { name: 'vitest', version: '4.1.12' },
-    node: 'v20.20.2',
-    snapshots: false,
-    outDir: '/proj/.heaplens',
-    threshold: MB,
-    retainedEnvironments: [],
-    scopes: [],
-    files: [],
-    snapshotFiles: snapshotFiles({ files: extra.files ?? [] }),
-    analysis: { jobs: 0, peakBytes: 0 },
-    problems: [],
-    ...extra,
-  };
-}
 
 describe('sparkline', () => {
   it('scales from zero to the largest value', () => {

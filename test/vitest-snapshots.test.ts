@@ -5,7 +5,9 @@ import { LEAKS_FIXTURE_VERDICTS } from './support/expected.js';
 import { copyFixture, output, readReport, runVitest, verdicts } from './support/projects.js';
 import { reportProblems } from './support/report-shape.js';
 import { head } from './support/files.js';
+import { ANY_WORKER_TAG } from './support/jest-leaks.js';
 import { SKIPPED_CLEAN } from '../src/core/record.js';
+import { NOT_RERUN } from '../src/report/merge-explained.js';
 
 
 // `heaplens --heap-snapshots -- vitest run`: the acceptance path of the issue. By default
@@ -28,23 +30,40 @@ describe.each([
 
     const outDir = join(dir, '.heaplens');
     const onDisk = readdirSync(join(outDir, 'snapshots')).sort();
-    const kept = report.scopes.filter((s) => keep === 'all' || s.verdict !== 'ok');
+    // 'flagged': a first run without snapshots, then only the files with a leak again, with snapshots.
+    const leakFiles = new Set(report.scopes.filter((s) => s.verdict === 'leak').map((s) => s.file));
+    const kept = report.scopes.filter((s) => keep === 'all' || (s.verdict !== 'ok' && leakFiles.has(s.file)));
     if (keep === 'flagged') expect(kept.length).toBeLessThan(report.scopes.length);
     expect(onDisk).toHaveLength(2 * kept.length);
     expect(report.files.map((f) => f.path)).toEqual(onDisk.map((f) => `snapshots/${f}`));
     for (const file of report.files) expect(file.bytes).toBe(statSync(join(outDir, file.path)).size);
     const keptBytes = report.files.reduce((sum, f) => sum + f.bytes, 0);
+    const rerun = keep === 'all' ? report.scopes : report.scopes.filter((s) => leakFiles.has(s.file));
+    if (keep === 'flagged') {
+      expect(leakFiles.size).toBe(5);
+      expect(result.stderr).toContain('heaplens: running 5 test files again with heap snapshots, for the culprits of 5 leaks');
+      // The second run ran those files only (HEAPLENS_FILES), and its output moved into outDir's own folders.
+      expect(result.stdout).toMatch(/Test Files\s+6 passed \(6\)[\s\S]*Test Files\s+5 passed \(5\)/);
+      expect(existsSync(join(outDir, 'explain'))).toBe(false);
+      for (const scope of report.scopes.filter((s) => !leakFiles.has(s.file))) {
+        expect(scope.snapshots, scope.suite).toBeNull();
+        expect(scope.snapshotsSkipped, scope.suite).toBe(NOT_RERUN);
+      }
+    } else {
+      expect(result.stderr).not.toContain('again with heap snapshots');
+    }
     // Scopes their first reading cleared get no after snapshot under 'flagged' (their before one is deleted).
-    const clean = report.scopes.filter((s) => s.snapshotsSkipped === SKIPPED_CLEAN).length;
+    const clean = rerun.filter((s) => s.snapshotsSkipped === SKIPPED_CLEAN).length;
     if (keep === 'flagged') expect(clean).toBeGreaterThan(0);
     else expect(clean).toBe(0);
-    expect(report.snapshotFiles).toMatchObject({ keep, written: 2 * report.scopes.length - clean, kept: 2 * kept.length, keptBytes });
+    expect(report.snapshotFiles).toMatchObject({ keep, written: 2 * rerun.length - clean, kept: 2 * kept.length, keptBytes });
     if (keep === 'all') expect(report.snapshotFiles.writtenBytes).toBe(keptBytes);
     else expect(report.snapshotFiles.writtenBytes).toBeGreaterThan(keptBytes);
 
     for (const scope of report.scopes) {
       const { threadId, pid, workerId } = scope.worker;
-      const tag = `t${threadId}-p${pid}${workerId ? `-w${workerId}` : ''}`;
+      // 'flagged': the pair comes from the CLI's second run, in workers of its own.
+      const tag = keep === 'all' ? `t${threadId}-p${pid}${workerId ? `-w${workerId}` : ''}` : ANY_WORKER_TAG;
       if (!kept.includes(scope)) {
         // Deleted with its verdict: the report names no file that is gone.
         expect(scope.snapshots, scope.suite).toBeNull();
@@ -101,7 +120,9 @@ describe.each([
 
     // The terminal lists the files with sizes and says how to open a pair.
     expect(result.stdout).toMatch(
-      keep === 'all' ? /Snapshots: 24 files, [\d.]+ MB/ : new RegExp(`Snapshots: ${2 * kept.length} kept of ${24 - clean} files written \\([\\d.]+ MB of [\\d.]+ MB\\)`),
+      keep === 'all'
+        ? /Snapshots: 24 files, [\d.]+ MB/
+        : new RegExp(`Snapshots: ${2 * kept.length} kept of ${2 * rerun.length - clean} files written \\([\\d.]+ MB of [\\d.]+ MB\\)`),
     );
     expect(result.stdout).toContain('Comparison');
     expect(result.stdout).toContain('Report: .heaplens/report.json');

@@ -69,18 +69,53 @@ export function timeCommand(node, args, cwd, extraEnv = {}, tolerate = null) {
 
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
-/** After a snapshots variant: what its report.json says it wrote, kept, and what the analysis worker used at most. */
-export function printSnapshotFigures(label, dir) {
+/** Right after a snapshots variant: what its report.json says it wrote, kept, and what the analysis worker used at most (a line, or null). */
+export function snapshotFigures(label, dir) {
   let report;
   try {
     report = JSON.parse(readFileSync(join(dir, '.heaplens', 'report.json'), 'utf8'));
   } catch {
-    return;
+    return null;
   }
   const { snapshotFiles: f, analysis: a } = report;
-  if (!f || !a) return;
-  console.log(
-    `${label}: ${f.written} snapshot files written (${mb(f.writtenBytes)}), ${f.kept} kept (${mb(f.keptBytes)}, keepSnapshots '${f.keep}'); ` +
-      `analysis worker peak ${mb(a.peakBytes)} over ${a.jobs} jobs`,
+  if (!f || !a) return null;
+  const leaks = report.scopes.filter((s) => s.verdict === 'leak').length;
+  return (
+    `${label}: ${leaks} leaking scope${leaks === 1 ? '' : 's'}, ${f.written} snapshot files written (${mb(f.writtenBytes)}), ${f.kept} kept (${mb(f.keptBytes)}, keepSnapshots '${f.keep}'); ` +
+    `analysis worker peak ${mb(a.peakBytes)} over ${a.jobs} jobs`
   );
+}
+
+/**
+ * The snapshot variants, each run once through the heaplens CLI, as in CI:
+ *   snapshots          `heaplens --heap-snapshots` on the tracked suite (nothing leaks: one run, no snapshot)
+ *   leaky:snapshots    the same on the suite with LEAKY_FILES leaking files (the first run, then those files again with snapshots)
+ *   snapshotsAll       `--keep-snapshots all`: one run that snapshots every scope (what 'flagged' cost before it ran twice)
+ * Returns their times and a figures line each.
+ */
+export function runSnapshotVariants(runCli, { trackDir, leakyDir }) {
+  const times = {};
+  const figures = [];
+  for (const [name, dir, args] of [
+    ['snapshots', trackDir, ['--heap-snapshots']],
+    ['leaky:snapshots', leakyDir, ['--heap-snapshots']],
+    ['snapshotsAll', trackDir, ['--heap-snapshots', '--keep-snapshots', 'all']],
+  ]) {
+    times[name] = [runCli(dir, args)];
+    figures.push(snapshotFigures(name, dir));
+  }
+  return { times, figures: figures.filter(Boolean) };
+}
+
+/** Files of the leaky suite that leak: their caching describe keeps ~1.3 MB more per test in a module-level array. */
+export const LEAKY_FILES = 2;
+
+/** testFileBody, with the caching describe leaking (a module-level array that only grows). */
+export function leakyFileBody(i, header) {
+  return testFileBody(i, header)
+    .replace('const cache = new Map();', 'const cache = new Map();\nconst kept = [];')
+    .replace(
+      'cache.set(t, Array.from({ length: 1_000 }, (_, r) => r));',
+      'cache.set(t, Array.from({ length: 1_000 }, (_, r) => r));\n      kept.push(Array.from({ length: 40_000 }, (_, r) => ({ r })));',
+    );
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,22 +9,7 @@ import { frameContextOf } from '../core/frames.js';
 import { HEAPLENS_VERSION } from '../version.js';
 import { parseCliArgs, USAGE } from './args.js';
 import { renderDiff, renderSummary } from '../report/render-engine.js';
-import { commandEnv, runCommand } from './run-command.js';
-
-interface Handshake {
-  readonly reportPath: string;
-  readonly scopes: number;
-  readonly leaks: number;
-  readonly retainedEnvironments?: number;
-}
-
-function readHandshake(path: string): Handshake | null {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Handshake;
-  } catch {
-    return null;
-  }
-}
+import { runTests } from './run-tests.js';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -73,20 +58,14 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'run':
       break;
   }
-  const handshakeDir = mkdtempSync(join(tmpdir(), 'heaplens-'));
-  const handshake = join(handshakeDir, 'handshake.json');
+  const workDir = mkdtempSync(join(tmpdir(), 'heaplens-'));
   try {
-    const outcome = await runCommand({
-      command: cli.command,
-      cwd: process.cwd(),
-      env: commandEnv(process.env, { ...cli, handshake }),
-    });
+    const { outcome, handshake } = await runTests(cli, workDir);
     if (outcome.kind === 'not-found') {
       say(pc.red(`heaplens: ${outcome.message}`));
       return 127;
     }
-    const result = readHandshake(handshake);
-    if (!result) {
+    if (!handshake) {
       if (outcome.code === 0) {
         say(
           pc.red(
@@ -98,10 +77,11 @@ async function main(argv: readonly string[]): Promise<number> {
       }
       return outcome.code;
     }
-    const environments = result.retainedEnvironments ?? 0;
-    if (cli.failOnLeak && result.leaks + environments > 0 && outcome.code === 0) {
+    const environments = handshake.retainedEnvironments ?? 0;
+    // The reporter fails the run itself when failOnLeak reaches it (and said why above); this covers a run it did not fail.
+    if (cli.failOnLeak && handshake.leaks + environments > 0 && outcome.code === 0) {
       const parts = [
-        ...(result.leaks > 0 ? [`${result.leaks} tracked scope${result.leaks === 1 ? '' : 's'} leaked`] : []),
+        ...(handshake.leaks > 0 ? [`${handshake.leaks} tracked scope${handshake.leaks === 1 ? '' : 's'} leaked`] : []),
         ...(environments > 0 ? [`${environments} test environment${environments === 1 ? ' was' : 's were'} retained`] : []),
       ];
       say(pc.red(`heaplens: failing because ${parts.join(' and ')} (--fail-on-leak)`));
@@ -109,7 +89,7 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     return outcome.code;
   } finally {
-    rmSync(handshakeDir, { recursive: true, force: true });
+    rmSync(workDir, { recursive: true, force: true });
   }
 }
 

@@ -1,4 +1,5 @@
-import type { Overrides } from './options.js';
+import { readFileSync } from 'node:fs';
+import { HeaplensConfigError, type Overrides } from './options.js';
 
 /** Environment variables heaplens reads. The CLI sets them for the command it runs. */
 export const ENV = {
@@ -9,6 +10,13 @@ export const ENV = {
   keepSnapshots: 'HEAPLENS_KEEP_SNAPSHOTS',
   /** Where the reporter tells the `heaplens` CLI which report it wrote. */
   handshake: 'HEAPLENS_HANDSHAKE',
+  /** Set by the CLI, which prints the report itself: the reporter only writes it. */
+  quiet: 'HEAPLENS_QUIET',
+  /**
+   * Set by the CLI for its re-run with snapshots: a JSON file listing the
+   * test files to run (project-relative); the adapters run only those.
+   */
+  files: 'HEAPLENS_FILES',
 } as const;
 
 /** The flag users pass after `--` (`vitest run -- --heap-snapshots`). */
@@ -36,4 +44,29 @@ export function readOverrides(env: NodeJS.ProcessEnv, argv: readonly string[]): 
     ...(repeat === undefined ? {} : { repeat }),
     ...(keepSnapshots === undefined ? {} : { keepSnapshots }),
   };
+}
+
+/** Whether the reporter leaves printing the report to the `heaplens` CLI. */
+export function quietReport(env: NodeJS.ProcessEnv): boolean {
+  return flag(env[ENV.quiet]) === true;
+}
+
+/**
+ * The test files HEAPLENS_FILES restricts the run to (project-relative, `/`
+ * separators), or null when it is not set. A file that cannot be read or
+ * does not hold a list of paths is a one-line HeaplensConfigError.
+ */
+export function readFileFilter(env: NodeJS.ProcessEnv): string[] | null {
+  const path = env[ENV.files]?.trim();
+  if (!path) return null;
+  let files: unknown;
+  try {
+    files = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new HeaplensConfigError(`heaplens: cannot read the test file list ${path} (${ENV.files}): ${(error as Error).message}; unset ${ENV.files} to run every test file.`);
+  }
+  if (!Array.isArray(files) || !files.every((f) => typeof f === 'string' && f !== '')) {
+    throw new HeaplensConfigError(`heaplens: ${path} (${ENV.files}) must hold a JSON list of test file paths; unset ${ENV.files} to run every test file.`);
+  }
+  return files as string[];
 }

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { HeaplensConfigError } from './options.js';
-import { ENVIRONMENTS_DIR, MARKER_FILE, RECORDS_DIR, REPORT_FILE, SNAPSHOTS_DIR, joinInside } from './paths.js';
+import { ENVIRONMENTS_DIR, EXPLAIN_DIR, MARKER_FILE, RECORDS_DIR, REPORT_FILE, SNAPSHOTS_DIR, joinInside } from './paths.js';
 
 /**
  * Makes outDir ready for a new run: the last run's records, snapshots and
@@ -12,7 +12,7 @@ export function prepareOutDir(outDir: string): void {
   assertOutDirUsable(outDir);
   mkdirSync(outDir, { recursive: true });
   writeFileSync(joinInside(outDir, MARKER_FILE), 'heaplens output: replaced on every run\n');
-  for (const name of [RECORDS_DIR, ENVIRONMENTS_DIR, SNAPSHOTS_DIR, REPORT_FILE]) {
+  for (const name of [RECORDS_DIR, ENVIRONMENTS_DIR, SNAPSHOTS_DIR, EXPLAIN_DIR, REPORT_FILE]) {
     rmSync(joinInside(outDir, name), { recursive: true, force: true });
   }
   mkdirSync(joinInside(outDir, RECORDS_DIR), { recursive: true });

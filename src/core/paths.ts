@@ -4,6 +4,8 @@ export const RECORDS_DIR = 'records';
 export const SNAPSHOTS_DIR = 'snapshots';
 export const ENVIRONMENTS_DIR = 'environments';
 export const REPORT_FILE = 'report.json';
+/** The CLI's re-run with snapshots writes here, inside outDir, until its snapshots are moved into outDir's own. */
+export const EXPLAIN_DIR = 'explain';
 /** Marks a directory as heaplens output, so a new run may replace what is in it. */
 export const MARKER_FILE = '.heaplens-output';
 

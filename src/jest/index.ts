@@ -9,7 +9,7 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readOverrides } from '../core/env.js';
+import { readFileFilter, readOverrides } from '../core/env.js';
 import { resolveOptions, type HeaplensOptions } from '../core/options.js';
 import { assertOutDirUsable } from '../core/out-dir.js';
 import { CARRIER_KEY, type EnvironmentCarrier } from './carrier.js';
@@ -39,11 +39,25 @@ type ConfigInput<C> = C | (() => C | Promise<C>);
 /** What withHeaplens() always sets on the config it returns. */
 export type WithHeaplens<C> = C & Required<Pick<JestConfigLike, 'reporters' | 'setupFilesAfterEnv' | 'testEnvironment' | 'testEnvironmentOptions'>>;
 
-function wrapProject<C extends JestConfigLike>(project: C, carrier: EnvironmentCarrier): C {
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The CLI's re-run with snapshots runs only the listed files (HEAPLENS_FILES):
+ * one more `testPathIgnorePatterns` entry that ignores every other path, so
+ * the project's own patterns (and Jest's default) still apply.
+ */
+export function onlyFiles(ignore: readonly string[] | undefined, files: readonly string[], root: string): string[] {
+  const paths = files.map((f) => escapeRegExp(resolve(root, f)));
+  return [...(ignore ?? ['/node_modules/']), `^(?!(?:${paths.join('|')})$)`];
+}
+
+function wrapProject<C extends JestConfigLike>(project: C, carrier: EnvironmentCarrier, files: { list: readonly string[]; root: string } | null): C {
   if (project.testEnvironment === ENVIRONMENT_PATH || project.testEnvironment === 'heaplens/jest/environment') return project;
   const setup = project.setupFilesAfterEnv ?? [];
+  const ignore = project.testPathIgnorePatterns as string[] | undefined;
   return {
     ...project,
+    ...(files ? { testPathIgnorePatterns: onlyFiles(ignore, files.list, files.root) } : {}),
     testEnvironment: ENVIRONMENT_PATH,
     testEnvironmentOptions: {
       ...project.testEnvironmentOptions,
@@ -79,9 +93,11 @@ function wrap<C extends JestConfigLike>(config: C, options: HeaplensOptions | un
   const carrier: EnvironmentCarrier = { options: { resolved } };
   const reporters = config.reporters ?? ['default'];
   const hasReporter = reporters.some((r) => (Array.isArray(r) ? r[0] : r) === REPORTER_PATH);
-  const projects = config.projects?.map((p) => (typeof p === 'object' && p !== null ? wrapProject(p as JestConfigLike, carrier) : p));
+  const list = readFileFilter(process.env);
+  const files = list ? { list, root } : null;
+  const projects = config.projects?.map((p) => (typeof p === 'object' && p !== null ? wrapProject(p as JestConfigLike, carrier, files) : p));
   const wrapped = {
-    ...wrapProject(config, carrier),
+    ...wrapProject(config, carrier, files),
     ...(projects ? { projects } : {}),
     reporters: hasReporter ? reporters : [...reporters, [REPORTER_PATH, { resolved }]],
   };

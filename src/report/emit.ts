@@ -81,9 +81,10 @@ export async function writeReport(outDir: string, report: Report): Promise<strin
 }
 
 /** Tells the `heaplens` CLI (when it started this run, naming `target`) where the report is. */
-export async function writeHandshake(target: string | undefined, outDir: string, report: Report): Promise<void> {
+export async function writeHandshake(target: string | undefined, outDir: string, report: Report, failure: string | null = null): Promise<void> {
   if (!target) return;
   const summary = {
+    failure,
     reportPath: `${outDir}/report.json`,
     scopes: report.scopes.length,
     leaks: report.scopes.filter((s) => s.verdict === 'leak').length,

@@ -3,7 +3,11 @@ import { formatBytes, formatDelta } from '../core/bytes.js';
 import { SKIPPED_CLEAN } from '../core/record.js';
 import type { WorkerIdentity } from '../core/naming.js';
 import { shortenPath } from '../engine/paths.js';
+import { NOT_RERUN } from './merge-explained.js';
 import type { Report, ReportCulprit, ReportFile, ReportScope } from './schema.js';
+
+/** Why an ok scope has no snapshots, when that is the rule rather than news: not printed. */
+const QUIET_SKIPS = new Set([SKIPPED_CLEAN, NOT_RERUN]);
 
 export interface RenderContext {
   readonly colors: Colors;
@@ -135,7 +139,7 @@ export function renderScopeTable(report: Report, c: Colors): string[] {
       lines.push(`${indent}${c.dim(`↳ ${printable(why)}`)}${chart}`);
     }
     // An ok scope without an after snapshot is what keepSnapshots 'flagged' expects: not worth a line.
-    if (scope.snapshotsSkipped && !(scope.verdict === 'ok' && scope.snapshotsSkipped === SKIPPED_CLEAN)) lines.push(`${indent}${c.dim(`↳ ${scope.snapshotsSkipped}`)}`);
+    if (scope.snapshotsSkipped && !(scope.verdict === 'ok' && QUIET_SKIPS.has(scope.snapshotsSkipped))) lines.push(`${indent}${c.dim(`↳ ${scope.snapshotsSkipped}`)}`);
     if (scope.analysisError) lines.push(`${indent}${c.yellow(`↳ snapshot analysis failed: ${scope.analysisError}`)}`);
     if (scope.verdict === 'leak') lines.push(...renderCulprits(scope.culprits, indent, c));
   }

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import pc from 'picocolors';
 import type { EnvironmentRecord } from '../core/environment-record.js';
 import { frameContextOf } from '../core/frames.js';
-import { ENV } from '../core/env.js';
+import { ENV, quietReport } from '../core/env.js';
 import type { ResolvedOptions } from '../core/options.js';
 import { prepareOutDir } from '../core/out-dir.js';
 import { joinInside } from '../core/paths.js';
@@ -155,7 +155,8 @@ export interface RunEnd {
  * The end of a run, for either runner: builds and writes report.json, renders
  * the terminal report (with the failOnLeak line, if any) and tells the
  * `heaplens` CLI where the report is. The reporter prints the lines and
- * fails the run its runner's way.
+ * fails the run its runner's way. Run by the CLI (HEAPLENS_QUIET), there are
+ * no lines: the CLI prints the report, once, after its last run.
  */
 export async function finishRun(collector: RunCollector, runner: Report['runner'], env: NodeJS.ProcessEnv): Promise<RunEnd> {
   const { outDir, failOnLeak } = collector.options;
@@ -167,8 +168,8 @@ export async function finishRun(collector: RunCollector, runner: Report['runner'
   });
   const failure = failureMessage(report, failOnLeak);
   if (failure) lines.push(pc.red(failure));
-  await writeHandshake(env[ENV.handshake], outDir, report);
-  return { report, lines, failure };
+  await writeHandshake(env[ENV.handshake], outDir, report, failure);
+  return { report, lines: quietReport(env) ? [] : lines, failure };
 }
 
 async function settle<T>(pending: Map<string, Promise<T>>): Promise<Map<string, T>> {

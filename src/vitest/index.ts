@@ -11,9 +11,10 @@ import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fg from 'fast-glob';
 import type { TestProject, Vitest } from 'vitest/node';
-import { readOverrides } from '../core/env.js';
+import { readFileFilter, readOverrides } from '../core/env.js';
 import { resolveOptions, type HeaplensOptions, type ResolvedOptions } from '../core/options.js';
 import { prepareOutDir } from '../core/out-dir.js';
+import { toPosixRelative } from '../core/paths.js';
 import { PROVIDE_KEY, type ProvidedHeaplens } from './provided.js';
 import { HeaplensReporter, REPORTER_MARK } from './reporter.js';
 
@@ -54,6 +55,15 @@ function resolveInclude(options: ResolvedOptions): string[] {
 }
 
 /**
+ * The CLI's re-run with snapshots runs only the listed files (HEAPLENS_FILES):
+ * they become the project's `include` globs (escaped, relative to its `dir`),
+ * so its `exclude` and the command line's filters still apply.
+ */
+export function onlyFiles(files: readonly string[], root: string, dir: string): string[] {
+  return files.map((f) => fg.escapePath(toPosixRelative(dir, resolve(root, f))));
+}
+
+/**
  * The heaplens plugin: adds its setup file (first) and its reporter (after
  * yours) through Vitest's `configureVitest` hook, and hands the resolved
  * options to every worker. Put `trackHeap()` in the suites to measure, or list
@@ -86,6 +96,8 @@ export function heaplens(userOptions?: HeaplensOptions): HeaplensVitestPlugin {
         : own;
       // Fail before any test runs if outDir is not ours to replace.
       prepareOutDir(options.outDir);
+      const files = readFileFilter(process.env);
+      if (files) project.config.include = onlyFiles(files, options.root, project.config.dir || project.config.root);
       const registerOnLoad = nativeModules(project);
       const setupFile = registerOnLoad ? SETUP_FILE : FILE_SETUP_ID;
       if (!project.config.setupFiles.includes(setupFile)) project.config.setupFiles.unshift(setupFile);

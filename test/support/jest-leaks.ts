@@ -89,11 +89,16 @@ export function environmentSnapshotPattern(file: string, worker: Report['scopes'
   return new RegExp(`^snapshots/${escape(fileSlug(file))}__environment__${escape(workerTag(worker))}__[0-9a-f]{8}\\.heapsnapshot$`);
 }
 
-/** `snapshots/<file>__<suite>__t<thread>-p<pid>[-w<id>]__<hash>__<phase>.heapsnapshot`, the hash captured. */
-export function scopeSnapshotPattern(file: string, suite: string, worker: Report['scopes'][number]['worker'], phase: 'before' | 'after'): RegExp {
-  return new RegExp(
-    `^snapshots/${escape(fileSlug(file))}__${escape(suiteSlug(suite))}__${escape(workerTag(worker))}__([0-9a-f]{8})__${phase}\\.heapsnapshot$`,
-  );
+/** A worker tag in a snapshot name: thread id, pid, and Jest's or Vitest's worker id. */
+export const ANY_WORKER_TAG = 't\\d+-p\\d+(?:-w\\d+)?';
+
+/**
+ * `snapshots/<file>__<suite>__t<thread>-p<pid>[-w<id>]__<hash>__<phase>.heapsnapshot`, the hash captured;
+ * `worker` null: any worker (the CLI's second run took the pair, in workers of its own).
+ */
+export function scopeSnapshotPattern(file: string, suite: string, worker: Report['scopes'][number]['worker'] | null, phase: 'before' | 'after'): RegExp {
+  const tag = worker ? escape(workerTag(worker)) : ANY_WORKER_TAG;
+  return new RegExp(`^snapshots/${escape(fileSlug(file))}__${escape(suiteSlug(suite))}__${tag}__([0-9a-f]{8})__${phase}\\.heapsnapshot$`);
 }
 
 const PID_FILE = 'jest-main-pid.txt';
