@@ -94,6 +94,14 @@ describe('judgeRepetition', () => {
     expect(j.runnerNote).toContain('jest.fn() spies created at test/a.test.js:8:3; jest.restoreAllMocks() frees them');
   });
 
+  it('counts a spy\'s memory over all its sites, so spies split over several lines are still named', () => {
+    const records = site(new Array(20).fill(40 * KB), { owner: 'runner', via: 'jest-circus', site: '(runner)', fn: 'jest-circus' });
+    const impl = site(new Array(20).fill(12 * KB), { owner: 'runner', via: 'jest-mock', site: 'test/a.test.js:8:43', fn: '(anonymous)' });
+    const calls = site(new Array(20).fill(10 * KB), { owner: 'runner', via: 'jest-mock', site: 'test/a.test.js:11:31', fn: '(anonymous)' });
+    const j = judgeRepetition(attribution([records, impl, calls]), 500 * KB, MB);
+    expect(j.runnerNote).toContain('jest.fn() spies created at test/a.test.js:8:43; jest.restoreAllMocks() frees them');
+  });
+
   it('says nothing of the runner\'s own per-test records under half the threshold, but names spies from a quarter', () => {
     const records = site(new Array(20).fill(15 * KB), { owner: 'runner', via: '@vitest/runner', site: '(runner)', fn: '@vitest/runner' });
     expect(judgeRepetition(attribution([records]), 300 * KB, MB).runnerNote).toBeNull();
