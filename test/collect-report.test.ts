@@ -132,12 +132,23 @@ describe('collectReport', () => {
       input([record('a.test.ts', 'A', 0, { before: m(100, 10, 0), after: m(130, 50, 2) })]),
     ).scopes;
     expect(scope?.memory).toEqual({
+      startAfterGc: true,
       usedHeap: { before: 100, after: 130, growth: 30 },
       external: { before: 10, after: 50, growth: 40 },
       detachedContexts: { before: 0, after: 2, growth: 2 },
     });
     expect(scope?.heap).toEqual({ before: 110, after: 180, growth: 70 });
     expect(scope?.culprits).toEqual([]);
+  });
+
+  it('gives the raw figures but no heap delta for a start read without a GC', () => {
+    const [scope] = collectReport(
+      input([record('a.test.ts', 'A', 0, { before: { ...m(100, 10, 0), settled: false }, after: m(130, 50, 2), sampled: { bytes: 20, samples: 1 } })]),
+    ).scopes;
+    expect(scope?.memory?.startAfterGc).toBe(false);
+    expect(scope?.memory?.external).toEqual({ before: 10, after: 50, growth: 40 });
+    expect(scope?.heap).toBeNull();
+    expect(scope?.retainedMethod).toBe('allocation-sampling');
   });
 
   it('has null memory when a measurement is missing', () => {

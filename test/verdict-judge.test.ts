@@ -115,3 +115,29 @@ describe('judge: sampling close to the heap delta', () => {
     expect(j.retained).toEqual({ bytes: 10 * MB, method: 'heap-delta' });
   });
 });
+
+describe('judge a scope whose start was read without a GC', () => {
+  // The start of a scope of 20 tests with the sampler: no GC, so the heap at its start counts the previous file's garbage.
+  const cache = [8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 330, 312, 262, 329, 339, 296].map((kb) => kb * 1024);
+  const bytes = cache.reduce((a, b) => a + b, 0);
+  const site = { site: 'test/bounded-cache.test.ts:9:57', fn: '(anonymous)', owner: 'user' as const, via: null, bytes, perTest: cache, byPhase: { beforeAll: 0, beforeEach: 0, test: bytes, afterEach: 0, afterAll: 0 } };
+  const attribution = { tests: 20, observed: [...cache.keys()], sites: [site], rest: 0, total: bytes, samples: 250, frames: [{ ...site, callees: [] }], sourceMapped: true };
+  const unsettled = { ...m(30 * MB, 2 * MB), settled: false as const };
+
+  it('shows no heap delta and rests on the sampled bytes plus external growth', () => {
+    const j = judge(record({ before: unsettled, after: m(25 * MB, 3 * MB), sampled: { bytes, samples: 250 }, attribution }), MB);
+    expect(heapFigures(record({ before: unsettled, after: m(25 * MB, 3 * MB) }))).toBeNull();
+    expect(j.heap).toBeNull();
+    expect(j.retained).toEqual({ bytes: bytes + MB, method: 'allocation-sampling' });
+    expect(j.verdict).toBe('bounded');
+  });
+
+  it('takes a third of the sampled bytes when there is no trend, as the lower bound the threshold needs', () => {
+    const small = record({ before: unsettled, after: m(25 * MB, 2 * MB), sampled: { bytes, samples: 250 }, attribution: { ...attribution, tests: 2, observed: [0, 1] } });
+    expect(judge(small, MB).retained).toEqual({ bytes: Math.round(bytes / 3), method: 'allocation-sampling' });
+  });
+
+  it('is inconclusive without the sampled bytes (nothing else can tell what it kept)', () => {
+    expect(judge(record({ before: unsettled, after: m(25 * MB) }), MB)).toMatchObject({ verdict: 'inconclusive', reason: 'the scope was not measured at both ends' });
+  });
+});

@@ -14,6 +14,12 @@ export interface Measurement {
   readonly detachedContexts: number;
   /** The isolate's heap limit, for the snapshot budget. */
   readonly heapLimit: number;
+  /**
+   * `false`: read without a GC (a scope's start whose verdict rests on allocation sampling, see
+   * ScopeTracker.begin), so the figures include garbage and a delta against them means nothing.
+   * Absent: read after a settled GC.
+   */
+  readonly settled?: false;
 }
 
 type HeapStatistics = ReturnType<typeof getHeapStatistics> & { external_memory?: number };

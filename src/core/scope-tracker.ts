@@ -77,6 +77,15 @@ async function readAttribution(
   return attribute({ ...input, profile: await read() }, context);
 }
 
+/**
+ * What the heap grew by since a scope's start, for flaggable(): JS heap and external memory after a
+ * settled start; after an unsettled one (read without a GC, see measureStart) external memory only,
+ * which the sampler does not see (the JS heap's share is in the sampled bytes).
+ */
+function growthSince(before: Measurement, after: Measurement): number {
+  return before.settled === false ? after.external - before.external : retainedTotal(after) - retainedTotal(before);
+}
+
 /** The folder of the heaplens build running this (`dist`), whose frames are heaplens' own. */
 function ownDir(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -126,6 +135,32 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
     return readMeasurement();
   }
 
+  /**
+   * A scope's start: its measurement and the sampler's mark.
+   * - Right after the last scope's end: that end's GCs count (measureAfterEnd).
+   * - A scope that will show a trend (MIN_TESTS or more tests), with the sampler: no GC at all. Its
+   *   verdict rests on what the samples newer than the mark show at its end (growing sites, and the
+   *   sampled bytes for one-time and bounded), which no GC at the start changes; only a heap delta
+   *   would need one, and a start settle is two full GCs (60 ms on a Jest worker's 20 MB heap, the
+   *   largest cost of tracking on the bench: the first describe of every file starts right after the
+   *   previous file's environment became garbage, and one GC in ten frees megabytes only in the
+   *   second round). The reading is marked unsettled, and the report shows no heap delta for it.
+   * - Else (few tests, or no sampler: the heap delta decides): a settled measurement.
+   */
+  async function measureStart(afterEnd: typeof lastEnd, tests: number | null): Promise<{ before: Measurement; mark: number | null }> {
+    if (afterEnd) {
+      const before = await measureAfterEnd(afterEnd);
+      return { before, mark: await sampler.mark() };
+    }
+    if (tests !== null && tests >= MIN_TESTS) {
+      const mark = await sampler.mark();
+      if (mark !== null) return { before: { ...readMeasurement(), settled: false }, mark };
+      return { before: await measure(), mark };
+    }
+    const before = await measure();
+    return { before, mark: await sampler.mark() };
+  }
+
   /** Writes one snapshot if the budgets allow; returns its name or why not. */
   function snapshot(base: string, phase: Phase, m: Measurement, key: ScopeKey): { file: string } | { skipped: string } {
     return writer.write(snapshotFileName(base, phase), `${key.file}${key.suite ? ` › ${key.suite}` : ''} (${phase})`, m);
@@ -153,8 +188,7 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
       // measurement: they are megabytes (an array per script, a Smi per line), and made at the first snapshot
       // they would count as what the scope kept, so that snapshots changed the verdict.
       if (options.snapshots) writer.cacheLineEnds();
-      const before = afterEnd ? await measureAfterEnd(afterEnd) : await measure();
-      const mark = await sampler.mark();
+      const { before, mark } = await measureStart(afterEnd, tests);
       const log = new BoundaryLog(tests, BOUNDARIES_PER_TEST[runner.name]);
       if (mark !== null) logs.add(log);
       const startedAt = Date.now();
@@ -233,7 +267,7 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
               waitForBackgroundCompiles();
               const first = await usedHeapAfterGcDuring(() => readAttribution(() => sampler.profile(), input, frameContext));
               const firstAfter = first.usedHeap === null ? null : { ...readMeasurement(), usedHeap: first.usedHeap };
-              if (firstAfter && !flaggable(first.value, retainedTotal(firstAfter) - retainedTotal(before), options.threshold)) {
+              if (firstAfter && !flaggable(first.value, growthSince(before, firstAfter), options.threshold)) {
                 after = firstAfter;
                 reading = 'first';
                 own = first.value;
@@ -263,7 +297,7 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
             // Source maps come from the debugger, after the snapshot: enabling it creates objects of its own.
             if (own) {
               const growth = after.external - before.external;
-              const mapped = flaggable(own, retainedTotal(after) - retainedTotal(before), options.threshold) ? await toSource(own, frameContext.root) : own;
+              const mapped = flaggable(own, growthSince(before, after), options.threshold) ? await toSource(own, frameContext.root) : own;
               attribution = withExternal(mapped, log.externalAtTest, after.external, growth);
             }
           } finally {

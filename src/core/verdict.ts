@@ -27,7 +27,8 @@ export type Judgement =
   | {
       readonly verdict: MeasuredVerdict;
       readonly reason: string;
-      readonly heap: HeapFigures;
+      /** Null when the scope's start was read without a GC (the verdict rests on allocation sampling). */
+      readonly heap: HeapFigures | null;
       readonly retained: Retained;
       /** The sites that kept memory from test after test (leaks only). */
       readonly growing: readonly SiteTrend<FrameSeries>[];
@@ -36,9 +37,12 @@ export type Judgement =
     }
   | { readonly verdict: 'inconclusive'; readonly reason: string; readonly heap: HeapFigures | null; readonly retained: null };
 
-/** Growth in bytes of JS heap plus external memory, when both ends were measured. */
+/**
+ * Growth in bytes of JS heap plus external memory, when both ends were measured
+ * after a GC (null for a start read without one: its delta would count garbage).
+ */
 export function heapFigures(record: ScopeRecord): HeapFigures | null {
-  if (!record.before || !record.after) return null;
+  if (!record.before || !record.after || record.before.settled === false) return null;
   const before = retainedTotal(record.before);
   const after = retainedTotal(record.after) - record.markerBytes;
   return { before, after, growth: after - before };
@@ -75,17 +79,21 @@ export const SAMPLING_MARGIN = 256 * 1024;
  * cache holding 2.0 MB, sampled at 2.3 MB, was 0.77 MB as a lower bound, and
  * `ok` or `bounded` depending on whether the previous file's context was freed
  * during the scope.)
+ *
+ * `heap` null (the start was read without a GC): the sampled bytes alone, as
+ * above (with a trend, as they are; without, as a lower bound).
  */
-export function retainedBytes(record: ScopeRecord, heap: HeapFigures, trend = false): Retained {
+export function retainedBytes(record: ScopeRecord, heap: HeapFigures | null, trend = false): Retained | null {
   if (record.sampled && record.before && record.after) {
     const external = Math.max(0, record.after.external - record.before.external);
     const lowerBound = Math.round(record.sampled.bytes / SAMPLING_OVERSTATEMENT) + external;
+    if (heap === null) return { bytes: trend ? record.sampled.bytes + external : lowerBound, method: 'allocation-sampling' };
     // Only when sampling shows clearly more: small differences are noise, not frees elsewhere.
     if (lowerBound > heap.growth + Math.max(SAMPLING_MARGIN, Math.abs(heap.growth) * 0.05)) {
       return { bytes: trend ? record.sampled.bytes + external : lowerBound, method: 'allocation-sampling' };
     }
   }
-  return { bytes: heap.growth, method: 'heap-delta' };
+  return heap === null ? null : { bytes: heap.growth, method: 'heap-delta' };
 }
 
 /**
@@ -103,10 +111,10 @@ export function judge(record: ScopeRecord, threshold: number): Judgement {
       retained: null,
     };
   }
-  if (record.error !== null || heap === null) {
+  const retained = record.error === null ? retainedBytes(record, heap, (record.attribution?.observed.length ?? 0) >= MIN_TESTS) : null;
+  if (record.error !== null || retained === null) {
     return { verdict: 'inconclusive', reason: record.error ?? 'the scope was not measured at both ends', heap, retained: null };
   }
-  const retained = retainedBytes(record, heap, (record.attribution?.observed.length ?? 0) >= MIN_TESTS);
   if (record.attribution) {
     const judged = judgeRepetition(record.attribution, retained.bytes, threshold);
     const runs = record.runsPerTest ?? 1;

@@ -148,9 +148,11 @@ function figures(before: number, after: number): MemoryFigures {
   return { before, after, growth: after - before };
 }
 
+/** The raw figures at both ends (`startAfterGc` false: the start was read without a GC, and counts garbage). */
 function memory(before: Measurement | null, after: Measurement | null): ReportScope['memory'] {
   if (!before || !after) return null;
   return {
+    startAfterGc: before.settled !== false,
     usedHeap: figures(before.usedHeap, after.usedHeap),
     external: figures(before.external, after.external),
     detachedContexts: figures(before.detachedContexts, after.detachedContexts),

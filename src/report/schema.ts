@@ -51,7 +51,11 @@ export interface ReportScope {
   /** Suite titles joined with ` > `; `""` for a whole-file scope. */
   readonly suite: string;
   readonly worker: WorkerIdentity;
-  /** JS heap plus external (ArrayBuffer) memory; null when the scope was not measured at both ends. */
+  /**
+   * JS heap plus external (ArrayBuffer) memory at both ends, after a GC; null when the scope was not
+   * measured at both ends, or when its start was read without a GC (a scope of 3 or more tests with
+   * allocation sampling: its verdict rests on the samples, and `retained` on the sampled bytes).
+   */
   readonly heap: MemoryFigures | null;
   /**
    * Bytes the scope kept alive, at least; compared with the threshold. The
@@ -88,8 +92,10 @@ export interface ReportScope {
   readonly snapshots: { readonly before: string; readonly after: string; readonly baselineAfterTests: number } | null;
   /** Why there are no snapshots although they were on, or null. */
   readonly snapshotsSkipped: string | null;
-  /** The parts of `heap`, for reading the figures: null when `heap` is null. */
+  /** The raw figures at both ends, for reading them: null when the scope was not measured at both ends. */
   readonly memory: {
+    /** False when the start was read without a GC (see `heap`): its figures include garbage, and the growths mean little. */
+    readonly startAfterGc: boolean;
     readonly usedHeap: MemoryFigures;
     readonly external: MemoryFigures;
     readonly detachedContexts: MemoryFigures;
