@@ -1,5 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import { readOverrides } from '../src/core/env.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readOverrides, readSnapshotScopes } from '../src/core/env.js';
+import { HeaplensConfigError } from '../src/core/options.js';
+import { snapshotsFor } from '../src/core/scope-tracker.js';
 
 describe('readOverrides', () => {
   it('is empty when nothing is set', () => {
@@ -67,5 +72,38 @@ describe('readOverrides', () => {
 describe('readOverrides with blank values', () => {
   it('treats a blank variable like an unset one', () => {
     expect(readOverrides({ HEAPLENS_SNAPSHOTS: '  ', HEAPLENS_FAIL_ON_LEAK: ' ' }, [])).toEqual({});
+  });
+});
+
+describe('HEAPLENS_SNAPSHOT_SCOPES', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'heaplens-scopes-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  it('reads the [file, suite] pairs the CLI writes, into the overrides', () => {
+    const path = file('scopes.json', JSON.stringify([['test/a.test.ts', 'cache > grows'], ['test/b.test.ts', '']]));
+    expect(readOverrides({ HEAPLENS_SNAPSHOT_SCOPES: path }, []).snapshotScopes).toEqual([['test/a.test.ts', 'cache > grows'], ['test/b.test.ts', '']]);
+    expect(readSnapshotScopes({})).toBeNull();
+  });
+
+  it('names the file and the variable on one line when the file is missing or holds something else', () => {
+    expect(() => readSnapshotScopes({ HEAPLENS_SNAPSHOT_SCOPES: join(dir, 'missing.json') })).toThrow(/^heaplens: cannot read .*missing\.json \(HEAPLENS_SNAPSHOT_SCOPES\): .*; unset HEAPLENS_SNAPSHOT_SCOPES to do without it\.$/);
+    const bad = file('bad.json', JSON.stringify(['test/a.test.ts']));
+    expect(() => readSnapshotScopes({ HEAPLENS_SNAPSHOT_SCOPES: bad })).toThrow(HeaplensConfigError);
+    expect(() => readSnapshotScopes({ HEAPLENS_SNAPSHOT_SCOPES: bad })).toThrow(/must hold a JSON list of \[file, suite\] pairs; unset HEAPLENS_SNAPSHOT_SCOPES to snapshot every scope\.$/);
+  });
+});
+
+describe('snapshotsFor', () => {
+  const key = { file: 'test/a.test.ts', suite: 'cache' };
+  it('is every scope with snapshots on and no list, only the listed ones with a list, none with snapshots off', () => {
+    expect(snapshotsFor({ snapshots: true, snapshotScopes: null }, key)).toBe(true);
+    expect(snapshotsFor({ snapshots: true, snapshotScopes: [['test/a.test.ts', 'cache']] }, key)).toBe(true);
+    expect(snapshotsFor({ snapshots: true, snapshotScopes: [['test/a.test.ts', 'other'], ['test/b.test.ts', 'cache']] }, key)).toBe(false);
+    expect(snapshotsFor({ snapshots: false, snapshotScopes: [['test/a.test.ts', 'cache']] }, key)).toBe(false);
   });
 });

@@ -42,6 +42,7 @@ function resolvedFor(root: string, extra: Partial<ResolvedOptions> = {}): Resolv
     snapshotMaxHeap: null,
     repeat: false,
     keepSnapshots: 'flagged',
+    snapshotScopes: null,
     snapshotTimeBudget: 120,
     ...extra,
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filesToExplain, mergeExplained, NOT_RERUN, RERUN_MISSED, withoutExplanation } from '../src/report/merge-explained.js';
+import { filesToExplain, mergeExplained, NOT_RERUN, RERUN_MISSED, scopesToExplain, withoutExplanation } from '../src/report/merge-explained.js';
 import type { ReportCulprit, ReportEnvironment } from '../src/report/schema.js';
 import { MB, report, scope } from './support/reports.js';
 
@@ -19,9 +19,22 @@ describe('filesToExplain', () => {
   });
 });
 
+describe('scopesToExplain', () => {
+  it('names the leaking scopes only, by file and suite, for HEAPLENS_SNAPSHOT_SCOPES', () => {
+    const first = report({ scopes: [scope('leak', 'b.test.ts', 'B', 2 * MB), scope('one-time', 'b.test.ts', 'C', 2 * MB), scope('ok', 'b.test.ts', '', 0), scope('leak', 'a.test.ts', '', 2 * MB)] });
+    expect(scopesToExplain(first)).toEqual([['b.test.ts', 'B'], ['a.test.ts', '']]);
+  });
+});
+
 describe('mergeExplained', () => {
   const first = report({
-    scopes: [scope('leak', 'a.test.ts', 'cache', 3 * MB), scope('ok', 'a.test.ts', 'clean', 0), scope('ok', 'b.test.ts', 'other', 0), scope('leak', 'c.test.ts', 'gone', 2 * MB)],
+    scopes: [
+      scope('leak', 'a.test.ts', 'cache', 3 * MB),
+      scope('ok', 'a.test.ts', 'clean', 0),
+      scope('ok', 'a.test.ts', 'unnamed', 0),
+      scope('ok', 'b.test.ts', 'other', 0),
+      scope('leak', 'c.test.ts', 'gone', 2 * MB),
+    ],
     retainedEnvironments: [environment('e.test.ts', 'snapshots/e__environment__1.heapsnapshot'), environment('a.test.ts', null)],
     files: [file('snapshots/e__environment__1.heapsnapshot', 30)],
     snapshotFiles: { keep: 'flagged', written: 1, writtenBytes: 30, kept: 1, keptBytes: 30 },
@@ -32,6 +45,8 @@ describe('mergeExplained', () => {
     scopes: [
       { ...scope('leak', 'a.test.ts', 'cache', 3 * MB), culprits: [culprit], snapshots: pair('cache') },
       { ...scope('ok', 'a.test.ts', 'clean', 0), snapshotsSkipped: 'no after snapshot: clean' },
+      // Run again without snapshots (HEAPLENS_SNAPSHOT_SCOPES names only the leaks).
+      scope('ok', 'a.test.ts', 'unnamed', 0),
       { ...scope('ok', 'c.test.ts', 'gone', 0), reason: 'kept 10 KB' },
     ],
     retainedEnvironments: [environment('a.test.ts', 'snapshots/a__environment__2.heapsnapshot'), environment('e.test.ts', 'snapshots/e__environment__2.heapsnapshot')],
@@ -45,12 +60,13 @@ describe('mergeExplained', () => {
   it("keeps the first run's verdicts and takes the second run's snapshots and culprits", () => {
     expect(merged.outDir).toBe('/proj/.heaplens');
     expect(merged.snapshots).toBe(true);
-    expect(merged.scopes.map((s) => [s.suite, s.verdict])).toEqual([['cache', 'leak'], ['clean', 'ok'], ['other', 'ok'], ['gone', 'leak']]);
-    const [cache, clean, other, gone] = merged.scopes;
+    expect(merged.scopes.map((s) => [s.suite, s.verdict])).toEqual([['cache', 'leak'], ['clean', 'ok'], ['unnamed', 'ok'], ['other', 'ok'], ['gone', 'leak']]);
+    const [cache, clean, unnamed, other, gone] = merged.scopes;
     expect(cache!.culprits).toEqual([culprit]);
     expect(cache!.snapshots).toEqual(pair('cache'));
     expect(clean!.snapshotsSkipped).toBe('no after snapshot: clean');
     expect(other!.snapshotsSkipped).toBe(NOT_RERUN);
+    expect(unnamed!.snapshotsSkipped).toBe(NOT_RERUN);
     // A leak the second run judged ok: the verdict stands, and the report says why it has no culprits.
     expect(gone!.culprits).toEqual([]);
     expect(gone!.snapshotsSkipped).toBe('no culprits: the run with snapshots judged it ok (kept 10 KB)');

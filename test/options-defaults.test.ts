@@ -16,6 +16,7 @@ describe('resolveOptions defaults and overrides', () => {
       snapshotMaxHeap: null,
       repeat: false,
       keepSnapshots: 'flagged',
+      snapshotScopes: null,
       snapshotTimeBudget: 120,
     });
     expect(resolveOptions(null, root)).toEqual(resolveOptions({}, root));

@@ -5,8 +5,8 @@
  * With `--heap-snapshots` (keepSnapshots 'flagged', the default) the command
  * runs twice at most: first without snapshots, for the verdicts; then, only
  * when a scope leaked (or a retained environment went unexplained), once more
- * with snapshots on and HEAPLENS_FILES naming just those test files, for the
- * culprits. Why: a snapshot pair can only be taken around a scope as it runs,
+ * with snapshots on, HEAPLENS_FILES naming just those test files and
+ * HEAPLENS_SNAPSHOT_SCOPES just their leaking scopes, for the culprits. Why: a snapshot pair can only be taken around a scope as it runs,
  * before its verdict is known, and writing one costs a second or so for a
  * 20 MB Jest worker heap (V8's snapshot generator; measured on this
  * project's bench, 0.85–1.2 s each). V8 has no cheap way to mark the heap
@@ -24,7 +24,7 @@ import pc from 'picocolors';
 import { EXPLAIN_DIR, joinInside, SNAPSHOTS_DIR } from '../core/paths.js';
 import { ENV } from '../core/env.js';
 import { writeReport } from '../report/emit.js';
-import { filesToExplain, mergeExplained, withoutExplanation } from '../report/merge-explained.js';
+import { filesToExplain, mergeExplained, scopesToExplain, withoutExplanation } from '../report/merge-explained.js';
 import { renderTerminal } from '../report/render-terminal.js';
 import type { Report } from '../report/schema.js';
 import type { CliCommand } from './args.js';
@@ -91,10 +91,13 @@ async function explain(cli: RunCli, first: Report, files: readonly string[], wor
   );
   const listPath = join(workDir, 'files.json');
   await writeFile(listPath, JSON.stringify(files));
+  const scopesPath = join(workDir, 'snapshot-scopes.json');
+  await writeFile(scopesPath, JSON.stringify(scopesToExplain(first)));
   const handshakePath = join(workDir, 'explain-handshake.json');
   const env = {
     ...commandEnv(process.env, { snapshots: true, repeat: cli.repeat, failOnLeak: false, outDir: join(first.outDir, EXPLAIN_DIR), keepSnapshots: 'flagged', handshake: handshakePath }),
     [ENV.files]: listPath,
+    [ENV.snapshotScopes]: scopesPath,
     [ENV.quiet]: '1',
   };
   const again = await runPass(cli.command, env, handshakePath);

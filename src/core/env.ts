@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { HeaplensConfigError, type Overrides } from './options.js';
+import { HeaplensConfigError, type Overrides, type SnapshotScope } from './options.js';
 
 /** Environment variables heaplens reads. The CLI sets them for the command it runs. */
 export const ENV = {
@@ -17,6 +17,11 @@ export const ENV = {
    * test files to run (project-relative); the adapters run only those.
    */
   files: 'HEAPLENS_FILES',
+  /**
+   * Set by the CLI for the same run: a JSON file listing the scopes (as
+   * `[file, suite]` pairs) that get snapshots; the others run without.
+   */
+  snapshotScopes: 'HEAPLENS_SNAPSHOT_SCOPES',
 } as const;
 
 /** The flag users pass after `--` (`vitest run -- --heap-snapshots`). */
@@ -37,13 +42,36 @@ export function readOverrides(env: NodeJS.ProcessEnv, argv: readonly string[]): 
   const outDir = env[ENV.outDir] || undefined;
   const repeat = passed.includes('--heap-repeat') ? true : flag(env[ENV.repeat]);
   const keepSnapshots = env[ENV.keepSnapshots]?.trim() || undefined;
+  const snapshotScopes = readSnapshotScopes(env);
   return {
     ...(snapshots === undefined ? {} : { snapshots }),
     ...(failOnLeak === undefined ? {} : { failOnLeak }),
     ...(outDir === undefined ? {} : { outDir }),
     ...(repeat === undefined ? {} : { repeat }),
     ...(keepSnapshots === undefined ? {} : { keepSnapshots }),
+    ...(snapshotScopes === null ? {} : { snapshotScopes }),
   };
+}
+
+/** A JSON file named by an environment variable, or a one-line HeaplensConfigError naming it and how to do without. */
+function readListFile(name: string, path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new HeaplensConfigError(`heaplens: cannot read ${path} (${name}): ${(error as Error).message}; unset ${name} to do without it.`);
+  }
+}
+
+/** The scopes HEAPLENS_SNAPSHOT_SCOPES gives snapshots to, or null when it is not set (see ENV.snapshotScopes). */
+export function readSnapshotScopes(env: NodeJS.ProcessEnv): SnapshotScope[] | null {
+  const path = env[ENV.snapshotScopes]?.trim();
+  if (!path) return null;
+  const scopes = readListFile(ENV.snapshotScopes, path);
+  const pair = (p: unknown) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && p[0] !== '' && typeof p[1] === 'string';
+  if (!Array.isArray(scopes) || !scopes.every(pair)) {
+    throw new HeaplensConfigError(`heaplens: ${path} (${ENV.snapshotScopes}) must hold a JSON list of [file, suite] pairs; unset ${ENV.snapshotScopes} to snapshot every scope.`);
+  }
+  return scopes as SnapshotScope[];
 }
 
 /** Whether the reporter leaves printing the report to the `heaplens` CLI. */

@@ -61,6 +61,12 @@ export interface ResolvedOptions {
   readonly snapshotTimeBudget: number;
   readonly repeat: boolean;
   readonly keepSnapshots: KeepSnapshots;
+  /**
+   * With snapshots on, only these scopes get snapshots; null: every tracked scope. Set by the `heaplens`
+   * CLI's second run (HEAPLENS_SNAPSHOT_SCOPES), which re-runs the files with a leak for the culprits of
+   * their leaking scopes only: a sibling's snapshot (seconds on a large heap) would be deleted unread.
+   */
+  readonly snapshotScopes: readonly SnapshotScope[] | null;
 }
 
 export const DEFAULT_THRESHOLD = 1024 * 1024;
@@ -106,7 +112,12 @@ export interface Overrides {
   readonly repeat?: boolean;
   /** Validated here: it comes from an environment variable, so a bad value is named as one. */
   readonly keepSnapshots?: string;
+  /** The CLI's run with snapshots: only these scopes get snapshots (see ResolvedOptions.snapshotScopes). */
+  readonly snapshotScopes?: readonly SnapshotScope[];
 }
+
+/** A scope by its file (project-relative, `/` separators) and suite (titles joined with ` > `). */
+export type SnapshotScope = readonly [file: string, suite: string];
 
 const KNOWN = new Set(['include', 'threshold', 'outDir', 'snapshots', 'failOnLeak', 'snapshotMaxHeap', 'snapshotTimeBudget', 'enabled', 'repeat', 'keepSnapshots']);
 
@@ -203,5 +214,6 @@ export function resolveOptions(
     snapshotTimeBudget,
     repeat: overrides.repeat ?? (raw.repeat as boolean | undefined) ?? false,
     keepSnapshots: (overrides.keepSnapshots as KeepSnapshots | undefined) ?? (raw.keepSnapshots as KeepSnapshots | undefined) ?? 'flagged',
+    snapshotScopes: overrides.snapshotScopes ?? null,
   };
 }

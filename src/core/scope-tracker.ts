@@ -86,6 +86,12 @@ function growthSince(before: Measurement, after: Measurement): number {
   return before.settled === false ? after.external - before.external : retainedTotal(after) - retainedTotal(before);
 }
 
+/** Whether a scope gets snapshots: snapshots on, and the scope among options.snapshotScopes when that is set. */
+export function snapshotsFor(options: Pick<ResolvedOptions, 'snapshots' | 'snapshotScopes'>, key: Pick<ScopeKey, 'file' | 'suite'>): boolean {
+  if (!options.snapshots) return false;
+  return options.snapshotScopes === null || options.snapshotScopes.some(([file, suite]) => file === key.file && suite === key.suite);
+}
+
 /** The folder of the heaplens build running this (`dist`), whose frames are heaplens' own. */
 function ownDir(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -179,7 +185,8 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
       const afterEnd = follows ? lastEnd : null;
       lastEnd = null;
       await mkdir(recordsDir, { recursive: true });
-      if (options.snapshots) await mkdir(snapshotsDir, { recursive: true });
+      const snapshotsOn = snapshotsFor(options, key);
+      if (snapshotsOn) await mkdir(snapshotsDir, { recursive: true });
       const base = scopeBaseName(key, worker);
       const recordPath = joinInside(recordsDir, `${base}.json`);
       const write = (record: ScopeRecord) => writeFileAtomic(recordPath, `${JSON.stringify(record, null, 2)}\n`);
@@ -187,7 +194,7 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
       // With snapshots, the line ends V8 keeps for the scripts loaded so far are made before the scope's first
       // measurement: they are megabytes (an array per script, a Smi per line), and made at the first snapshot
       // they would count as what the scope kept, so that snapshots changed the verdict.
-      if (options.snapshots) writer.cacheLineEnds();
+      if (snapshotsOn) writer.cacheLineEnds();
       const { before, mark } = await measureStart(afterEnd, tests);
       const log = new BoundaryLog(tests, BOUNDARIES_PER_TEST[runner.name]);
       if (mark !== null) logs.add(log);
@@ -220,7 +227,7 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
       // reporter still learns that this scope started and never finished.
       await write(running());
       let baselineWritten: Promise<void> = Promise.resolve();
-      if (options.snapshots) {
+      if (snapshotsOn) {
         const takeBaseline = (afterTests: number) => {
           const taken = snapshot(base, 'before', before, key);
           snapshots = 'file' in taken

@@ -8,7 +8,7 @@
 import type { Report, ReportEnvironment, ReportScope } from './schema.js';
 
 /** Why a scope has no snapshots after a two-run `--heap-snapshots`. */
-export const NOT_RERUN = 'no snapshots: only the files with a leak are run again with snapshots (--keep-snapshots all snapshots every scope)';
+export const NOT_RERUN = 'no snapshots: only the scopes that leaked are run again with snapshots (--keep-snapshots all snapshots every scope)';
 export const RERUN_MISSED = 'no snapshots: the run with snapshots did not reach this scope';
 
 /** Test files to run again with snapshots: those with a leak, or with a retained environment no snapshot explains. */
@@ -17,6 +17,11 @@ export function filesToExplain(report: Report): string[] {
   for (const scope of report.scopes) if (scope.verdict === 'leak') files.add(scope.file);
   for (const environment of report.retainedEnvironments) if (environment.snapshot === null) files.add(environment.file);
   return [...files].sort();
+}
+
+/** The scopes of those files that get snapshots in the second run: the leaks (the others run, without snapshots). */
+export function scopesToExplain(report: Report): Array<[file: string, suite: string]> {
+  return report.scopes.filter((s) => s.verdict === 'leak').map((s): [string, string] => [s.file, s.suite]);
 }
 
 const scopeKey = (scope: Pick<ReportScope, 'file' | 'suite'>) => `${scope.file}\u0000${scope.suite}`;
@@ -33,13 +38,14 @@ function queues(scopes: readonly ReportScope[]): Map<string, ReportScope[]> {
 }
 
 function mergeScope(scope: ReportScope, again: ReportScope | undefined): ReportScope {
-  if (!again) {
-    return { ...scope, culprits: [], analysisError: null, snapshots: null, snapshotsSkipped: scope.verdict === 'leak' ? RERUN_MISSED : NOT_RERUN };
-  }
   const changed =
-    scope.verdict === 'leak' && again.verdict !== 'leak'
+    again && scope.verdict === 'leak' && again.verdict !== 'leak'
       ? `no culprits: the run with snapshots judged it ${again.verdict} (${again.reason})`
       : null;
+  // Not run again, or run again without snapshots (only the leaks get them, see scopesToExplain).
+  if (!again || (changed === null && again.snapshots === null && again.snapshotsSkipped === null)) {
+    return { ...scope, culprits: [], analysisError: null, snapshots: null, snapshotsSkipped: scope.verdict === 'leak' ? RERUN_MISSED : NOT_RERUN };
+  }
   return {
     ...scope,
     culprits: again.culprits,
