@@ -30,6 +30,19 @@ describe('renderTerminal', () => {
     expect(text).not.toContain('kept 10 KB');
   });
 
+  it('shows the heap after a scope whose start had no GC, and no before or growth figure', () => {
+    const figures = (before: number, after: number) => ({ before, after, growth: after - before });
+    const unsettled = {
+      ...scope('ok', 'sampled.test.ts', 'D', 0),
+      heap: null,
+      retained: 120 * 1024,
+      retainedMethod: 'allocation-sampling' as const,
+      memory: { startAfterGc: false, usedHeap: figures(30 * MB, 20 * MB), external: figures(2 * MB, MB), detachedContexts: figures(0, 0) },
+    };
+    const row = renderTerminal(report({ scopes: [unsettled] }), ctx).find((line) => line.includes('sampled.test.ts'))!;
+    expect(row).toMatch(/sampled\.test\.ts\s+D\s+t1 p42\s+-\s+21\.0 MB\s+-\s+\+120 KB$/);
+  });
+
   it('prints nothing when nothing was tracked', () => {
     expect(renderTerminal(report(), ctx)).toEqual([]);
   });

@@ -107,6 +107,14 @@ function summaryLine(report: Report, c: Colors): string {
   return `${c.bold(c.inverse(' HEAPLENS '))} ${report.scopes.length} tracked scope${report.scopes.length === 1 ? '' : 's'}: ${parts.join(', ')} ${c.dim(`(${settings})`)}`;
 }
 
+/**
+ * The heap after a scope whose start was read without a GC (no heap delta, see ReportScope.heap): its end
+ * was read after one, so that figure stands; the before and growth cells stay empty.
+ */
+function settledAfter(s: ReportScope): string {
+  return s.memory ? formatBytes(s.memory.usedHeap.after + s.memory.external.after) : '-';
+}
+
 /** The scope table: flagged rows first (the report is already sorted so). */
 export function renderScopeTable(report: Report, c: Colors): string[] {
   const header = ['verdict', 'file', 'suite', 'worker', 'before', 'after', 'growth', 'retained'];
@@ -117,7 +125,7 @@ export function renderScopeTable(report: Report, c: Colors): string[] {
       truncateMiddle(s.suite === '' ? '(whole file)' : printable(s.suite)),
       formatWorker(s.worker),
       s.heap ? formatBytes(s.heap.before) : '-',
-      s.heap ? formatBytes(s.heap.after) : '-',
+      s.heap ? formatBytes(s.heap.after) : settledAfter(s),
       s.heap ? formatDelta(s.heap.growth) : '-',
       s.retained === null ? '-' : formatDelta(s.retained),
     ];
