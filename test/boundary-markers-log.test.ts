@@ -37,4 +37,16 @@ describe('BoundaryLog', () => {
     expect(new Set(log.boundaries.map((b) => b.test % 4))).toEqual(new Set([0]));
     expect(log.boundaries.length).toBeLessThanOrEqual(MAX_MARKERS + 1);
   });
+
+  it('lets go of its markers and boundary records on release, in the array the attribution input shares', () => {
+    const log = new BoundaryLog(3, 2);
+    const marker = createMarkerSource();
+    log.add('test', true, marker, 0);
+    log.add('after', false, marker, 0);
+    const shared = log.boundaries;
+    expect(shared.length).toBeGreaterThan(0);
+    log.release();
+    expect(shared).toEqual([]);
+    expect(log.markerBytes).toBe(0);
+  });
 });
