@@ -1,10 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readOverrides, readSnapshotScopes } from '../src/core/env.js';
 import { HeaplensConfigError } from '../src/core/options.js';
 import { snapshotsFor } from '../src/core/scope-tracker.js';
+import { scratchFiles } from './support/files.js';
 
 describe('readOverrides', () => {
   it('is empty when nothing is set', () => {
@@ -76,13 +75,7 @@ describe('readOverrides with blank values', () => {
 });
 
 describe('HEAPLENS_SNAPSHOT_SCOPES', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'heaplens-scopes-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const file = (name: string, text: string) => {
-    const path = join(dir, name);
-    writeFileSync(path, text);
-    return path;
-  };
+  const { dir, file } = scratchFiles('heaplens-scopes-');
 
   it('reads the [file, suite] pairs the CLI writes, into the overrides', () => {
     const path = file('scopes.json', JSON.stringify([['test/a.test.ts', 'cache > grows'], ['test/b.test.ts', '']]));

@@ -1,20 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileFilter } from '../src/core/env.js';
 import { HeaplensConfigError } from '../src/core/options.js';
 import { onlyFiles as jestOnlyFiles } from '../src/jest/index.js';
 import { onlyFiles as vitestOnlyFiles } from '../src/vitest/index.js';
+import { scratchFiles } from './support/files.js';
 
 // The CLI's second run (`--heap-snapshots`) names the files with a leak in HEAPLENS_FILES.
-const dir = mkdtempSync(join(tmpdir(), 'heaplens-files-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const listFile = (name: string, text: string) => {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-};
+const { dir, file: listFile } = scratchFiles('heaplens-files-');
 
 describe('readFileFilter', () => {
   it('is null when HEAPLENS_FILES is not set, else the list in the file it names', () => {

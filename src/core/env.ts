@@ -53,12 +53,15 @@ export function readOverrides(env: NodeJS.ProcessEnv, argv: readonly string[]): 
   };
 }
 
-/** A JSON file named by an environment variable, or a one-line HeaplensConfigError naming it and how to do without. */
-function readListFile(name: string, path: string): unknown {
+/**
+ * The JSON in the file environment variable `name` points at, or a one-line HeaplensConfigError naming
+ * the file (`what` before its path) and what unsetting the variable does (`without`).
+ */
+function readListFile(name: string, path: string, what: string, without: string): unknown {
   try {
     return JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new HeaplensConfigError(`heaplens: cannot read ${path} (${name}): ${(error as Error).message}; unset ${name} to do without it.`);
+    throw new HeaplensConfigError(`heaplens: cannot read ${what}${path} (${name}): ${(error as Error).message}; unset ${name} to ${without}.`);
   }
 }
 
@@ -66,7 +69,7 @@ function readListFile(name: string, path: string): unknown {
 export function readSnapshotScopes(env: NodeJS.ProcessEnv): SnapshotScope[] | null {
   const path = env[ENV.snapshotScopes]?.trim();
   if (!path) return null;
-  const scopes = readListFile(ENV.snapshotScopes, path);
+  const scopes = readListFile(ENV.snapshotScopes, path, '', 'do without it');
   const pair = (p: unknown) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && p[0] !== '' && typeof p[1] === 'string';
   if (!Array.isArray(scopes) || !scopes.every(pair)) {
     throw new HeaplensConfigError(`heaplens: ${path} (${ENV.snapshotScopes}) must hold a JSON list of [file, suite] pairs; unset ${ENV.snapshotScopes} to snapshot every scope.`);
@@ -87,12 +90,7 @@ export function quietReport(env: NodeJS.ProcessEnv): boolean {
 export function readFileFilter(env: NodeJS.ProcessEnv): string[] | null {
   const path = env[ENV.files]?.trim();
   if (!path) return null;
-  let files: unknown;
-  try {
-    files = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new HeaplensConfigError(`heaplens: cannot read the test file list ${path} (${ENV.files}): ${(error as Error).message}; unset ${ENV.files} to run every test file.`);
-  }
+  const files = readListFile(ENV.files, path, 'the test file list ', 'run every test file');
   if (!Array.isArray(files) || !files.every((f) => typeof f === 'string' && f !== '')) {
     throw new HeaplensConfigError(`heaplens: ${path} (${ENV.files}) must hold a JSON list of test file paths; unset ${ENV.files} to run every test file.`);
   }
