@@ -1,18 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  attribute,
-  decodeCuts,
-  markerBytes,
-  markerResidue,
-  markerLength,
-  MARKER_FUNCTION,
-  MARKER_RESIDUES,
-  remapSites,
-  withExternal,
-  type Boundary,
-  type ProfileNode,
-  type ProfileSample,
-} from '../src/core/attribution.js';
+import { attribute, remapSites, withExternal, type ProfileNode, type ProfileSample } from '../src/core/attribution.js';
+import { decodeCuts, markerBytes, markerLength, markerResidue, MARKER_FUNCTION, MARKER_RESIDUES, type Boundary } from '../src/core/marker-cuts.js';
 
 const ctx = { root: '/app', ownDir: '/app/node_modules/heaplens/dist' };
 let nextId = 1;
@@ -134,6 +122,29 @@ describe('attribute', () => {
     const a = attribute({ profile: { head, samples: [{ nodeId: impl.id, ordinal: 3, size: 100 }] }, mark: 0, boundaries: [], tests: 0 }, ctx);
     expect(a.sites[0]).toMatchObject({ site: 'test/a.test.ts:8:1', owner: 'runner', via: 'tinyspy' });
     expect(a.frames).toEqual([]);
+  });
+
+  it("judges a shared caller's frame only on the sites that kept memory in two tests or more", () => {
+    // validate() reaches a different validator in each test, and each warms up once; register() below it
+    // keeps an entry in every test.
+    const checks = [0, 1, 2].map((i) => frame(`isFormat${i}`, `/app/src/format-${i}.ts`));
+    const register = frame('register', '/app/src/registry.ts');
+    const validate = frame('validate', '/app/src/validate.ts', 0, [...checks, register]);
+    const testFn = frame('', '/app/test/a.test.ts', 9, [validate]);
+    const marker = frame(MARKER_FUNCTION, '/app/node_modules/heaplens/dist/vitest/setup.js');
+    const head = frame('(root)', '', 0, [testFn, marker]);
+    const boundaries: Boundary[] = [0, 1, 2].map((n) => ({ marker: n, kind: 'test', test: n }));
+    const samples: ProfileSample[] = [0, 1, 2].flatMap((n) => [
+      { nodeId: marker.id, ordinal: 10 * n + 1, size: markerSize(n) },
+      { nodeId: checks[n]!.id, ordinal: 10 * n + 2, size: 50_000 },
+      { nodeId: register.id, ordinal: 10 * n + 3, size: 100 },
+    ]);
+    const a = attribute({ profile: { head, samples }, mark: 0, boundaries, tests: 3 }, ctx);
+    expect(a.sites.filter((s) => s.fn.startsWith('isFormat')).map((s) => s.bytes)).toEqual([50_000, 50_000, 50_000]);
+    const byFn = Object.fromEntries(a.frames.map((f) => [f.fn, f.perTest]));
+    expect(byFn.validate).toEqual([100, 100, 100]);
+    expect(byFn.register).toEqual([100, 100, 100]);
+    expect(byFn.isFormat0).toBeUndefined();
   });
 
   it('remaps generated positions through a source map and drops them from the record', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BoundaryLog, createMarkerSource, MAX_MARKERS } from '../src/core/boundary-markers.js';
-import { markerBytes } from '../src/core/attribution.js';
+import { markerBytes } from '../src/core/marker-cuts.js';
 
 describe('BoundaryLog', () => {
   it('marks the first test\'s start twice (nothing before it to recover a missed marker from), later boundaries once', () => {

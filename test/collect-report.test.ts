@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ScopeRecord } from '../src/core/record.js';
 import type { Judgement } from '../src/core/verdict.js';
-import { collectReport, keptSeries, reportSites, countLeaks, withAnalysis, type CollectInput } from '../src/report/collect.js';
+import { collectReport, keptSeries, reportSites, countLeaks, unmappedProblem, withAnalysis, type CollectInput } from '../src/report/collect.js';
 import { MB, measurement, scopeRecord } from './support/records.js';
 
 const m = measurement;
@@ -170,6 +170,24 @@ describe('reportSites', () => {
 
   it('lists none for a scope that kept too little to be mapped', () => {
     expect(reportSites({ ...base, sourceMapped: false })).toEqual([]);
+  });
+});
+
+describe('unmappedProblem', () => {
+  const attribution = { tests: 3, observed: [0, 1, 2], sites: [], rest: 0, total: 0, samples: 0, frames: [], sourceMapped: true };
+  const withUnmapped = (file: string, unmapped?: string[]) => record(file, '', 0, { attribution: { ...attribution, ...(unmapped ? { unmapped } : {}) } });
+
+  it('names the files whose sites are lines of transformed code, once, and how to get a source map', () => {
+    const records = [withUnmapped('a.spec.ts', ['src/b.ts', 'src/a.ts']), withUnmapped('c.spec.ts', ['src/a.ts']), withUnmapped('d.spec.ts')];
+    expect(unmappedProblem(records)).toBe(
+      'sites in src/a.ts and 1 other file are lines of the code the transformer produced, not of the source: it gave no source map (for ts-jest, set "sourceMap": true in the tsconfig it uses)',
+    );
+    expect(collectReport(input(records)).problems).toEqual([unmappedProblem(records)]);
+  });
+
+  it('says nothing when every site was mapped', () => {
+    expect(unmappedProblem([withUnmapped('d.spec.ts')])).toBeNull();
+    expect(collectReport(input([withUnmapped('d.spec.ts')])).problems).toEqual([]);
   });
 });
 

@@ -87,6 +87,17 @@ describe('judgeRepetition', () => {
     expect(j.reason).toContain('vi.fn() spies created at test/_setup.ts:12:1; vi.restoreAllMocks() frees them');
   });
 
+  it("counts warm-up spread past the listed sites as warm-up, not as the runner's", () => {
+    // class-validator: 1 MB of jest-circus records in two listed sites; 1.5 MB of first uses of ~80
+    // validators, each a small site, most of them past the listed ones (`rest`).
+    const records = site([...new Array(19).fill(0), 1 * MB], { owner: 'runner', via: 'jest-circus', site: '(runner)', fn: 'jest-circus' });
+    const firstUse = site([300 * KB, ...new Array(19).fill(0)], { site: 'src/phone.ts:5:1', fn: 'isPhoneNumber' });
+    const base = attribution([records, firstUse]);
+    const j = judgeRepetition({ ...base, rest: 1.2 * MB, total: base.total + 1.2 * MB }, 2.5 * MB, MB);
+    expect(j.verdict).toBe('one-time');
+    expect(j.reason).toContain('src/phone.ts:5:1 (isPhoneNumber())');
+  });
+
   it('names the spies in the runner note when they hold a fair share, though another runner site holds more', () => {
     const records = site(new Array(20).fill(60 * KB), { owner: 'runner', via: 'jest-circus', site: '(runner)', fn: 'jest-circus' });
     const spies = site(new Array(20).fill(40 * KB), { owner: 'runner', via: 'jest-mock', site: 'test/a.test.js:8:3', fn: '(anonymous)' });

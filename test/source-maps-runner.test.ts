@@ -3,8 +3,10 @@ import { describe, expect, it } from 'vitest';
 import type { Attribution, SiteRecord } from '../src/core/attribution.js';
 import { createSourceMapper } from '../src/core/source-positions.js';
 import { vitestSourceMaps } from '../src/vitest/module-source-maps.js';
+import { scratchFiles } from './support/files.js';
 
 const ROOT = '/proj';
+const scratch = scratchFiles('heaplens-unmapped-');
 const FILE = '/proj/src/jobs.ts';
 // Three lines of types before the function: the generated code has none, so its line differs from the source's.
 const SOURCE = 'interface Job {\n  id: number;\n}\n\nexport function runJob(id: number): Job {\n  return { id };\n}\n';
@@ -32,13 +34,28 @@ describe('source maps the runner keeps (Vitest 5)', () => {
     const mapped = await toSource(attributionAt(FILE), ROOT);
     expect(mapped.sites[0]!.site).toBe('src/jobs.ts:5:17');
     expect(mapped.frames[0]!.site).toBe('src/jobs.ts:5:17');
+    expect(mapped.unmapped).toBeUndefined();
   });
 
   it('keeps the generated position when the runner has no map, or its lookup throws', async () => {
     for (const lookup of [() => null, () => { throw new Error('internals changed'); }]) {
       const mapped = await createSourceMapper(async () => new Map(), lookup)(attributionAt(FILE), ROOT);
       expect(mapped.sites[0]!.site).toBe(`${FILE}:${generatedLine + 1}:${generatedColumn + 1}`);
+      // A .ts file's position with no map is the transformer's output, and the report says so.
+      expect(mapped.unmapped).toEqual(['src/jobs.ts']);
     }
+  });
+
+  it('says a plain script with no map is in transformed code only when the line is past its end', async () => {
+    const file = scratch.file('lib.js', 'a\nb\nc\n');
+    const at = (line: number): Attribution => {
+      const a = attributionAt(file);
+      const site = { ...a.sites[0]!, generated: { scriptId: `s${line}`, url: file, line, column: 0 } };
+      return { ...a, sites: [site], frames: [] };
+    };
+    const toSource = createSourceMapper(async () => new Map());
+    expect((await toSource(at(2), scratch.dir)).unmapped).toBeUndefined();
+    expect((await toSource(at(6673), scratch.dir)).unmapped).toEqual(['lib.js']);
   });
 
   it("reads the map JSON Vitest 5 keeps in the worker's evaluatedModules, by module id", () => {

@@ -15,27 +15,13 @@
  * Tests. Samples are numbered in allocation order ("ordinal"), but reading
  * the profile costs a full GC, so it is read once, at the end. To know which
  * ordinals belong to which test, heaplens allocates a boundary marker at each
- * test and hook boundary (see boundary-markers.ts): an array large enough
+ * test and hook boundary (see boundary-markers.ts; decoded in marker-cuts.ts): an array large enough
  * that the sampler takes it with near certainty, kept alive until the end.
  * Its sample's ordinal is the boundary; its length encodes which boundary it
  * is, so a marker the sampler missed only merges two neighbouring segments.
  */
 import { frameOwner, isSpyPackage, relativeToRoot, runnerPackageOf, urlToPath, type FrameContext } from './frames.js';
-
-export const MARKER_FUNCTION = 'heaplens_boundary_marker';
-/**
- * Marker arrays have MARKER_BASE_LENGTH + MARKER_STEP * (boundary number mod
- * MARKER_RESIDUES) elements. The size V8 reports for the sample is 8 bytes
- * per element plus 0 to 64 bytes, depending on how the array was allocated:
- * its elements alone, with their 16-byte header, folded together with the
- * 32-byte array object, and with a 16-byte allocation memento behind it (all
- * seen). A step of 16 elements (128 bytes) keeps neighbouring markers apart.
- */
-export const MARKER_BASE_LENGTH = 4096;
-export const MARKER_STEP = 16;
-export const MARKER_RESIDUES = 61;
-/** Bytes a marker's sample can report beyond 8 per element (headers, array object, allocation memento). */
-const MAX_MARKER_OVERHEAD = 64;
+import { cutBefore, decodeCuts, markerResidue, MARKER_FUNCTION, type Boundary, type Cut } from './marker-cuts.js';
 
 export interface ProfileCallFrame {
   readonly functionName: string;
@@ -57,17 +43,6 @@ export interface ProfileSample {
 export interface SamplingProfile {
   readonly head: ProfileNode;
   readonly samples: readonly ProfileSample[];
-}
-
-export type BoundaryKind = 'beforeEach' | 'test' | 'afterEach' | 'after';
-
-/** One marked boundary: from here on, allocations belong to `kind` of test number `test`. */
-export interface Boundary {
-  /** The marker's number in this worker's sequence. */
-  readonly marker: number;
-  readonly kind: BoundaryKind;
-  /** Index of the test in the scope, in run order. */
-  readonly test: number;
 }
 
 export type Phase = 'beforeAll' | 'beforeEach' | 'test' | 'afterEach' | 'afterAll';
@@ -108,6 +83,8 @@ export interface Attribution {
    * (inclusive: its own and its callees'), largest first. Growth is judged on
    * these: V8 leaves inlined functions out of sampled stacks, so once a hot
    * caller inlines a helper, the helper's allocations show up as the caller's.
+   * Only the samples of sites that kept memory in two tests or more count
+   * (see attribute()): one-time sites under a shared caller are warm-up.
    */
   readonly frames: readonly FrameSeries[];
   /**
@@ -116,6 +93,12 @@ export interface Attribution {
    * round trip per new script, and their sites are not reported.
    */
   readonly sourceMapped: boolean;
+  /**
+   * Project-relative files whose sites could not be mapped and whose positions are in the code the
+   * runner's transformer produced (a TypeScript file with no source map): their lines are not the
+   * source's. Absent when there are none.
+   */
+  readonly unmapped?: readonly string[];
 }
 
 export interface FrameSeries {
@@ -219,93 +202,11 @@ function infoOf(frame: ProfileCallFrame, state: WalkState): NodeInfo {
   return { chain: [], marker, own: state.own, site: '(node internals)', fn: frame.functionName || '(anonymous)', owner: 'user', via: null };
 }
 
-/** The marker number a sampled marker's size stands for, modulo MARKER_RESIDUES; null if it is not a marker array. */
-export function markerResidue(size: number): number | null {
-  const past = size - 8 * MARKER_BASE_LENGTH;
-  const step = 8 * MARKER_STEP;
-  const offset = ((past % step) + step) % step;
-  if (offset % 16 !== 0 || offset > MAX_MARKER_OVERHEAD) return null;
-  const residue = (past - offset) / step;
-  return Number.isInteger(residue) && residue >= 0 && residue < MARKER_RESIDUES ? residue : null;
-}
-
-/** Elements of marker number `marker`. */
-export function markerLength(marker: number): number {
-  return MARKER_BASE_LENGTH + MARKER_STEP * (marker % MARKER_RESIDUES);
-}
-
-/** Bytes one marker keeps alive: its JSArray (32) and the FixedArray of its elements (16 + 8 per element). */
-export function markerBytes(marker: number): number {
-  return 32 + 16 + 8 * markerLength(marker);
-}
-
-/** Markers the sampler may miss in a row (each with probability 0.015) before decoding loses its place. */
-const MAX_MISSED_IN_A_ROW = 3;
-
-interface Cut {
-  readonly ordinal: number;
-  readonly boundary: Boundary;
-}
-
-/**
- * Matches sampled markers (in ordinal order) to the scope's boundaries: each
- * takes the next boundary whose number has its residue. A marker the sampler
- * missed is skipped over; its segment merges into the one before.
- */
-export function decodeCuts(markers: ReadonlyArray<{ ordinal: number; residue: number }>, boundaries: readonly Boundary[]): Cut[] {
-  const cuts: Cut[] = [];
-  let next = 0;
-  for (const marker of [...markers].sort((a, b) => a.ordinal - b.ordinal)) {
-    // Look a few boundaries ahead only: the sampler misses 2% of markers, so several in a row never go
-    // missing, while an allocation of heaplens' that merely has a marker's size must not skip us ahead.
-    const end = Math.min(boundaries.length, next + MAX_MISSED_IN_A_ROW + 1);
-    let i = next;
-    while (i < end && boundaries[i]!.marker % MARKER_RESIDUES !== marker.residue) i += 1;
-    if (i >= end) continue;
-    cuts.push({ ordinal: marker.ordinal, boundary: boundaries[i]! });
-    next = i + 1;
-  }
-  return withRecoveredStarts(cuts, boundaries);
-}
-
-/**
- * A test's start marker the sampler missed (1.5% of them) is recovered from
- * the previous test's end marker when that one was sampled: nothing of the
- * user's runs between the two, so the test's segment starts there. Without
- * this, one scope in a few hundred lost three of twenty tests to sampling
- * (two misses in a row per test are 0.02% instead of 1.5%).
- */
-function withRecoveredStarts(cuts: readonly Cut[], boundaries: readonly Boundary[]): Cut[] {
-  const firstOfTest = new Map<number, Boundary>();
-  for (const b of boundaries) if (!firstOfTest.has(b.test)) firstOfTest.set(b.test, b);
-  const sampled = new Set(cuts.map((c) => `${c.boundary.test}:${c.boundary.kind}`));
-  const out: Cut[] = [];
-  for (const cut of cuts) {
-    out.push(cut);
-    if (cut.boundary.kind !== 'after') continue;
-    const start = firstOfTest.get(cut.boundary.test + 1);
-    if (start && start.kind !== 'after' && !sampled.has(`${start.test}:${start.kind}`)) out.push({ ordinal: cut.ordinal, boundary: start });
-  }
-  return out;
-}
-
 function phaseOf(cut: Cut | undefined, lastTest: number): { phase: Phase; test: number | null } {
   if (!cut) return { phase: 'beforeAll', test: null };
   const { kind, test } = cut.boundary;
   if (kind === 'after') return test === lastTest ? { phase: 'afterAll', test: null } : { phase: 'afterEach', test };
   return { phase: kind, test };
-}
-
-/** The cut a sample falls after (largest cut ordinal below it), by binary search. */
-function cutBefore(cuts: readonly Cut[], ordinal: number): Cut | undefined {
-  let lo = 0;
-  let hi = cuts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (cuts[mid]!.ordinal < ordinal) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo === 0 ? undefined : cuts[lo - 1];
 }
 
 const emptyPhases = (): Record<Phase, number> => ({ beforeAll: 0, beforeEach: 0, test: 0, afterEach: 0, afterAll: 0 });
@@ -338,6 +239,7 @@ export function attribute(input: AttributionInput, context: FrameContext): Attri
   let total = 0;
   let count = 0;
   const frames = new Map<string, { site: string; fn: string; generated: SiteRecord['generated']; bytes: number; perTest: number[]; callees: Set<string> }>();
+  const userSamples: Array<{ info: NodeInfo; entry: { perTest: number[] }; test: number | null; size: number }> = [];
   for (const sample of profile.samples) {
     if (sample.ordinal <= mark) continue;
     const info = nodes.get(sample.nodeId);
@@ -354,18 +256,33 @@ export function attribute(input: AttributionInput, context: FrameContext): Attri
     if (test !== null && test < tests) entry.perTest[test]! += sample.size;
     total += sample.size;
     count += 1;
-    if (info.owner === 'user') {
-      info.chain.forEach((link, depth) => {
-        let frame = frames.get(link.site);
-        if (!frame) {
-          frame = { site: link.site, fn: link.fn, generated: link.generated, bytes: 0, perTest: new Array<number>(tests).fill(0), callees: new Set() };
-          frames.set(link.site, frame);
-        }
-        frame.bytes += sample.size;
-        if (test !== null && test < tests) frame.perTest[test]! += sample.size;
-        for (const callee of info.chain.slice(depth + 1)) frame.callees.add(callee.site);
-      });
-    }
+    if (info.owner === 'user') userSamples.push({ info, entry, test, size: sample.size });
+  }
+  // A frame's series counts only the samples of sites that kept memory in two tests or more. Why: a
+  // dispatcher every test calls (a validation library's validate(), a router's handle()) reaches a
+  // different function in each test, and each of those warms up once: a lazily built table, a compiled
+  // pattern, a library loaded on first use. Inclusive, the dispatcher then keeps memory from test after
+  // test without any allocation site doing so, and on class-validator (619 tests, each first use of one
+  // of ~80 validators) that flipped the file between `leak` and `ok` from run to run. A leak is the same
+  // site keeping memory again and again, so its samples recur at that site, whichever frames are above it.
+  const recurs = new Map<object, boolean>();
+  const recurring = (entry: { perTest: number[] }) => {
+    let known = recurs.get(entry);
+    if (known === undefined) recurs.set(entry, (known = entry.perTest.filter((v) => v > 0).length >= 2));
+    return known;
+  };
+  for (const { info, entry, test, size } of userSamples) {
+    if (!recurring(entry)) continue;
+    info.chain.forEach((link, depth) => {
+      let frame = frames.get(link.site);
+      if (!frame) {
+        frame = { site: link.site, fn: link.fn, generated: link.generated, bytes: 0, perTest: new Array<number>(tests).fill(0), callees: new Set() };
+        frames.set(link.site, frame);
+      }
+      frame.bytes += size;
+      if (test !== null && test < tests) frame.perTest[test]! += size;
+      for (const callee of info.chain.slice(depth + 1)) frame.callees.add(callee.site);
+    });
   }
   const frameList: FrameSeries[] = [...frames.values()]
     .sort((a, b) => b.bytes - a.bytes || a.site.localeCompare(b.site))

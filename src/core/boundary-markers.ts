@@ -1,4 +1,4 @@
-import { markerBytes, markerLength, type Boundary, type BoundaryKind } from './attribution.js';
+import { markerBytes, markerLength, type Boundary, type BoundaryKind } from './marker-cuts.js';
 
 /**
  * Allocates one boundary marker. The function's name is how the decoder

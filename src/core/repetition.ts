@@ -168,8 +168,11 @@ export function judgeRepetition(attribution: Attribution, retained: number, thre
   const trends = attribution.sites.map((site) => siteShape(site, attribution.observed));
   const bytesOf = (keep: (t: SiteTrend) => boolean) => trends.filter(keep).reduce((sum, t) => sum + t.site.bytes, 0);
   const recent = bytesOf((t) => t.site.owner === 'user' && t.shape === 'recent');
-  const once = bytesOf((t) => t.site.owner === 'user' && t.shape !== 'recent');
   const runner = bytesOf((t) => t.site.owner === 'runner');
+  // The user's one-time bytes include those of the sites past the listed ones (`rest`): warm-up spread
+  // over many small sites (a first use of each of 80 validators) is still warm-up, and the runner's
+  // records, always a few large sites, must not outweigh it only because its sites are listed.
+  const once = Math.max(bytesOf((t) => t.site.owner === 'user' && t.shape !== 'recent'), attribution.total - runner - recent);
   if (note && runner > once && runner > recent) return plain('ok', `${kept}; ${note}`);
   if (recent > once) {
     const top = trends.find((t) => t.site.owner === 'user' && t.shape === 'recent')!;

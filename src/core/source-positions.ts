@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { remapSites, type Attribution } from './attribution.js';
-import { urlToPath } from './frames.js';
+import { relativeToRoot, urlToPath } from './frames.js';
 
 export interface GeneratedPosition {
   readonly url: string;
@@ -109,9 +109,35 @@ export function createSourceMapper(
         maps.delete(id);
       }
     }
-    return remapSites(attribution, (at) => {
+    const unmapped = new Set<string>();
+    for (const item of [...attribution.sites, ...attribution.frames]) {
+      const at = item.generated;
+      if (at && !maps.get(at.scriptId) && inTransformedCode(at)) unmapped.add(relativeToRoot(at.url, root));
+    }
+    const mapped = remapSites(attribution, (at) => {
       const map = maps.get(at.scriptId);
       return map ? originalPosition(map, at) : null;
     }, root);
+    return unmapped.size > 0 ? { ...mapped, unmapped: [...unmapped].sort() } : mapped;
   };
+}
+
+/** Extensions V8 cannot run as they are: a script under such a name is a transformer's output. */
+const TRANSFORMED = /\.(?:[cm]?tsx?|jsx|vue|svelte)$/i;
+
+/**
+ * Whether a position with no source map is in code a transformer produced rather than in the file on
+ * disk: the file's name says so, or the line is past the file's end (instrumented for coverage).
+ * Jest runs ts-jest's output under the `.ts` name; with `"sourceMap": false` in its tsconfig there is
+ * no map, and class-validator's sites came out as `ValidationExecutor.ts:6674`, of a 429-line file.
+ */
+function inTransformedCode(at: GeneratedPosition): boolean {
+  const path = urlToPath(at.url);
+  if (!path) return false;
+  if (TRANSFORMED.test(path)) return true;
+  try {
+    return at.line >= readFileSync(path, 'utf8').split('\n').length;
+  } catch {
+    return false;
+  }
 }

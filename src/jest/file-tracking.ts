@@ -1,4 +1,4 @@
-import type { BoundaryKind } from '../core/attribution.js';
+import type { BoundaryKind } from '../core/marker-cuts.js';
 import type { WatchedEnvironment } from '../core/environment-watch.js';
 import { toPosixRelative } from '../core/paths.js';
 import { installRuntime } from '../core/runtime.js';

@@ -75,6 +75,17 @@ export function holderNote(path: readonly string[]): string | null {
   return null;
 }
 
+/**
+ * A line for sites whose positions are in transformed code (no source map), so that nobody looks for
+ * line 6674 of a 429-line file; null when every reported site is a source position.
+ */
+export function unmappedProblem(records: readonly ScopeRecord[]): string | null {
+  const files = [...new Set(records.flatMap((r) => r.attribution?.unmapped ?? []))].sort();
+  if (files.length === 0) return null;
+  const which = files.length === 1 ? files[0]! : `${files[0]} and ${files.length - 1} other file${files.length === 2 ? '' : 's'}`;
+  return `sites in ${which} are lines of the code the transformer produced, not of the source: it gave no source map (for ts-jest, set "sourceMap": true in the tsconfig it uses)`;
+}
+
 /** Problems worth a line: checks that failed or never finished. */
 export function environmentProblems(records: readonly EnvironmentRecord[]): string[] {
   const problems: string[] = [];
@@ -271,7 +282,7 @@ export function collectReport(input: CollectInput): Report {
     files: [...input.files].sort((a, b) => a.path.localeCompare(b.path)),
     snapshotFiles: snapshotFiles(input),
     analysis: input.analysis ?? { jobs: 0, peakBytes: 0 },
-    problems: [...input.problems, ...environmentProblems(input.environments ?? [])],
+    problems: [...input.problems, ...environmentProblems(input.environments ?? []), ...[unmappedProblem(input.records)].filter((p) => p !== null)],
   };
 }
 

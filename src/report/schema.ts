@@ -180,6 +180,6 @@ export interface Report {
   readonly snapshotFiles: SnapshotFiles;
   /** Snapshot analyses run (one worker thread each, one at a time) and the most memory one of them used (JS heap + external). */
   readonly analysis: { readonly jobs: number; readonly peakBytes: number };
-  /** Record files that could not be read, with why. */
+  /** Worth a line each: record files that could not be read, checks that did not finish, reported sites that are lines of transformed code (no source map). */
   readonly problems: readonly string[];
 }
