@@ -87,6 +87,26 @@ describe('judgeRepetition', () => {
     expect(j.reason).toContain('vi.fn() spies created at test/_setup.ts:12:1; vi.restoreAllMocks() frees them');
   });
 
+  it("judges what the suite kept beside the runner's share against the threshold, whichever share is larger", () => {
+    // h3's app.test.ts: 1.6 MB of spies and 1.5 MB of the suite's own; both shares within 10% of each other.
+    const spies = site(new Array(20).fill(80 * KB), { owner: 'runner', via: '@vitest/spy', site: 'test/_setup.ts:133:14', fn: '(anonymous)' });
+    const own = site([1.5 * MB, ...new Array(19).fill(0)], { site: 'src/response.ts:5:1', fn: 'errorResponse' });
+    expect(judgeRepetition(attribution([spies, own]), 3.1 * MB, MB).verdict).toBe('one-time');
+    const small = site([0.9 * MB, ...new Array(19).fill(0)], { site: 'src/response.ts:5:1', fn: 'errorResponse' });
+    const j = judgeRepetition(attribution([spies, small]), 2.5 * MB, MB);
+    expect(j.verdict).toBe('ok');
+    expect(j.reason).toBe(
+      "kept 2.5 MB; 1.6 MB is held by the runner until the file ends (vi.fn() spies created at test/_setup.ts:133:14; vi.restoreAllMocks() frees them): not this suite's leak, and the suite's own 960 KB is within the threshold (1.0 MB)",
+    );
+  });
+
+  it("never gives Node's internals a shape: they are many unrelated allocations in one pseudo-site", () => {
+    const internals = site([...new Array(14).fill(0), ...new Array(6).fill(330 * KB)], { site: '(node internals)', fn: 'emitCloseNT' });
+    expect(siteShape(internals, [...internals.perTest.keys()]).shape).toBe('once');
+    expect(siteShape(site(SAMPLED_LISTENER_LEAK, { site: '(node internals)' }), [...SAMPLED_LISTENER_LEAK.keys()]).shape).toBe('once');
+    expect(judgeRepetition(attribution([internals]), 2 * MB, MB).verdict).toBe('one-time');
+  });
+
   it("counts warm-up spread past the listed sites as warm-up, not as the runner's", () => {
     // class-validator: 1 MB of jest-circus records in two listed sites; 1.5 MB of first uses of ~80
     // validators, each a small site, most of them past the listed ones (`rest`).

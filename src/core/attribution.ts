@@ -115,6 +115,12 @@ export const MAX_FRAMES = 40;
 
 export const MAX_SITES = 20;
 
+/**
+ * The pseudo-site of samples with neither a user nor a runner frame on their stack: Node's own work on
+ * the event loop (sockets, timers, streams, `fetch` internals), many unrelated allocations in one.
+ */
+export const NODE_INTERNALS_SITE = '(node internals)';
+
 /** A user function on a sampled stack. */
 interface ChainLink {
   /** `file:line:col`, 1-based, in the code V8 ran. */
@@ -199,7 +205,7 @@ function infoOf(frame: ProfileCallFrame, state: WalkState): NodeInfo {
     return { ...base, owner: 'user', via: null };
   }
   if (state.runnerAny) return { chain: [], marker, own: state.own, site: '(runner)', fn: state.runnerAny, owner: 'runner', via: state.runnerAny };
-  return { chain: [], marker, own: state.own, site: '(node internals)', fn: frame.functionName || '(anonymous)', owner: 'user', via: null };
+  return { chain: [], marker, own: state.own, site: NODE_INTERNALS_SITE, fn: frame.functionName || '(anonymous)', owner: 'user', via: null };
 }
 
 function phaseOf(cut: Cut | undefined, lastTest: number): { phase: Phase; test: number | null } {
