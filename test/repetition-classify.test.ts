@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Attribution, SiteRecord } from '../src/core/attribution.js';
-import { judgeRepetition, LEAK_FLOOR, siteShape } from '../src/core/repetition.js';
+import { growingBound, judgeRepetition, LEAK_FLOOR, siteShape } from '../src/core/repetition.js';
 
 const KB = 1024;
 const MB = 1024 * KB;
@@ -98,6 +98,18 @@ describe('judgeRepetition', () => {
     expect(j.reason).toBe(
       "kept 2.5 MB; 1.6 MB is held by the runner until the file ends (vi.fn() spies created at test/_setup.ts:133:14; vi.restoreAllMocks() frees them): not this suite's leak, and the suite's own 960 KB is within the threshold (1.0 MB)",
     );
+  });
+
+  it('bounds what a leak could rest on after more GCs by the outermost growing functions', () => {
+    // handle() calls remember(): a settle that takes remember()'s samples away leaves handle() the most
+    // specific, with more bytes than remember() had.
+    const remember = site(SAMPLED_LISTENER_LEAK.map((v) => v / 2), { site: 'src/cache.ts:3:1', fn: 'remember' });
+    const handle = { site: 'src/handle.ts:1:1', fn: 'handle', bytes: remember.bytes * 2, perTest: SAMPLED_LISTENER_LEAK, callees: ['src/cache.ts:3:1'] };
+    const once = site([200 * KB, ...new Array(19).fill(0)], { site: 'src/init.ts:1:1', fn: 'init' });
+    const base = attribution([remember, once]);
+    const a = { ...base, frames: [handle, ...base.frames] };
+    expect(growingBound(a)).toBe(handle.bytes);
+    expect(growingBound(attribution([once]))).toBe(0);
   });
 
   it("never gives Node's internals a shape: they are many unrelated allocations in one pseudo-site", () => {

@@ -62,6 +62,30 @@ describe('scope tracker readings', () => {
     expect(kept).toHaveLength(4);
   });
 
+  it('clears with the first reading a scope that kept more than the leak floor once, within the threshold; settles it over the threshold', async () => {
+    const warmUp: object[] = [];
+    const buildOnce = (t: number) => {
+      if (t === 0) warmUp.push(Array.from({ length: 30_000 }, (_, i) => ({ i, s: `entry ${i}` })));
+    };
+    // ~2 MB sampled, all of it in the first test: over LEAK_FLOOR, so the old rule (flaggable) settled it.
+    const within = trackerIn(root, { threshold: '20MB' });
+    const calm = await within.tracker.begin({ file: 'test/a.test.ts', suite: 'within', ordinal: 0 }, 4);
+    runTests(within.tracker, 4, buildOnce);
+    expect(await majorGcs(() => calm.end())).toBe(1);
+    const [record] = records(within.recordsDir);
+    expect(record!.sampled!.bytes).toBeGreaterThan(1 * MB);
+    expect(record!.reading).toBe('first');
+
+    warmUp.length = 0;
+    const dir = mkdtempSync(join(root, 'over-'));
+    const over = trackerIn(dir, { threshold: '1MB' });
+    const oneTime = await over.tracker.begin({ file: 'test/a.test.ts', suite: 'over', ordinal: 0 }, 4);
+    runTests(over.tracker, 4, buildOnce);
+    expect(await majorGcs(() => oneTime.end())).toBeGreaterThanOrEqual(3);
+    expect(records(over.recordsDir)[0]!.reading).toBe('settled');
+    expect(warmUp).toHaveLength(1);
+  });
+
   it("starts a scope that follows a clean end from that end's reading, after a settled end with one GC, else with a settle", async () => {
     const { tracker, recordsDir } = trackerIn(root);
     const begin = (suite: string, follows: boolean) => tracker.begin({ file: 'test/b.test.ts', suite, ordinal: 0 }, 1, 1, follows);

@@ -67,6 +67,49 @@ describe('source maps the runner keeps (Vitest 5)', () => {
     expect(vitestSourceMaps({})(FILE)).toBeNull();
   });
 
+  it('reads the inline map at the end of the code a module ran: Vite module runner (Vitest 4) and vite-node (Vitest 3)', () => {
+    const inline = `${code}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(map).toString('base64')}\n`;
+    const runner = { __vitest_worker__: { evaluatedModules: { getModuleById: (id: string) => (id === FILE ? { meta: { code: inline } } : undefined) } } };
+    expect(vitestSourceMaps(runner)(FILE)).toEqual(JSON.parse(map));
+    // vite-node's get() creates an entry for a path it does not know: it is asked only after has().
+    const created: string[] = [];
+    const cache = {
+      has: (path: string) => path === FILE,
+      get: (path: string) => {
+        created.push(path);
+        return { code: inline };
+      },
+    };
+    const viteNode = vitestSourceMaps({ __vitest_worker__: { moduleCache: cache } });
+    expect(viteNode(FILE)).toEqual(JSON.parse(map));
+    expect(viteNode('/proj/src/other.ts')).toBeNull();
+    expect(created).toEqual([FILE]);
+    expect(vitestSourceMaps({ __vitest_worker__: { moduleCache: { has: () => true, get: () => ({ code }) } } })(FILE)).toBeNull();
+  });
+
+  it("maps vite-node's module wrapper (a function before column 0 of the first line) to the module's start", async () => {
+    const toSource = createSourceMapper(async () => new Map(), () => JSON.parse(map) as object);
+    const a = attributionAt(FILE);
+    const wrapper = { ...a.sites[0]!, site: `${FILE}:1:-194`, fn: '(anonymous)', generated: { scriptId: '44', url: FILE, line: 0, column: -195 } };
+    const mapped = await toSource({ ...a, sites: [wrapper], frames: [] }, ROOT);
+    expect(mapped.sites[0]!.site).toMatch(/^src\/jobs\.ts:\d+:\d+$/);
+  });
+
+  it('asks the debugger only about scripts the runner keeps no map for', async () => {
+    const asked: string[][] = [];
+    const lookup = async (ids: ReadonlySet<string>) => {
+      asked.push([...ids]);
+      return new Map<string, string>();
+    };
+    const toSource = createSourceMapper(lookup, (url) => (url === FILE ? (JSON.parse(map) as object) : null));
+    expect((await toSource(attributionAt(FILE), ROOT)).sites[0]!.site).toBe('src/jobs.ts:5:17');
+    expect(asked).toEqual([]);
+    const other = attributionAt('/proj/src/other.ts');
+    const site = { ...other.sites[0]!, generated: { ...other.sites[0]!.generated!, scriptId: '43' } };
+    await toSource({ ...other, sites: [site], frames: [] }, ROOT);
+    expect(asked).toEqual([['43']]);
+  });
+
   it("falls back on Vite's getModuleSourceMapById (a decoded map with the raw one in `map`)", () => {
     const raw = JSON.parse(map) as object;
     const global = { __vitest_worker__: { evaluatedModules: { getModuleById: () => ({}), getModuleSourceMapById: () => ({ map: raw }) } } };

@@ -142,7 +142,8 @@ interface NodeInfo {
 }
 
 function linkOf(frame: ProfileCallFrame, root: string): ChainLink {
-  const site = `${relativeToRoot(frame.url, root)}:${frame.lineNumber + 1}:${frame.columnNumber + 1}`;
+  // Math.max: vite-node's module wrapper starts before column 0 (see originalPosition).
+  const site = `${relativeToRoot(frame.url, root)}:${frame.lineNumber + 1}:${Math.max(0, frame.columnNumber) + 1}`;
   const generated = frame.scriptId ? { scriptId: frame.scriptId, url: frame.url, line: frame.lineNumber, column: frame.columnNumber } : undefined;
   return { site, fn: frame.functionName || '(anonymous)', generated };
 }

@@ -145,6 +145,17 @@ export function mostSpecificGrowing(attribution: Attribution): SiteTrend<FrameSe
 }
 
 /**
+ * The most a leak could rest on once more GCs have run: the bytes of the outermost growing functions.
+ * More GCs only take samples away, and a function growing then was growing before; the most specific
+ * growing functions then are disjoint (a sample's stack is one path), each within one outermost.
+ */
+export function growingBound(attribution: Attribution): number {
+  const growing = attribution.frames.map((f) => siteShape(f, attribution.observed)).filter((t) => t.shape === 'growing');
+  const callees = new Set(growing.flatMap((t) => t.site.callees));
+  return growing.filter((t) => !callees.has(t.site.site)).reduce((sum, t) => sum + t.site.bytes, 0);
+}
+
+/**
  * Judges a measured scope from its attribution. `retained` is what the scope
  * kept in all (heap delta or sampling), compared with the threshold only
  * where there is no trend to go by.

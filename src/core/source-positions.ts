@@ -57,7 +57,9 @@ export function loadSourceMap(sourceMapUrl: string, scriptUrl: string): SourceMa
 
 /** The original position of a generated one, or null when the map has no entry for it. */
 export function originalPosition(map: SourceMap, at: GeneratedPosition): OriginalPosition | null {
-  const entry = map.findEntry(at.line, at.column) as { originalSource?: string; originalLine?: number; originalColumn?: number };
+  // vite-node runs a module inside a wrapper function on its first line and has V8 shift that line's
+  // columns back by the wrapper's length: the module's own top-level function starts at column -195.
+  const entry = map.findEntry(at.line, Math.max(0, at.column)) as { originalSource?: string; originalLine?: number; originalColumn?: number };
   if (!entry || typeof entry.originalSource !== 'string' || typeof entry.originalLine !== 'number') return null;
   const base = urlToPath(at.url);
   const source = urlToPath(entry.originalSource) ?? (base ? resolve(dirname(base), entry.originalSource) : null);
@@ -82,11 +84,11 @@ const MAX_SOURCE_MAPS = 64;
 /**
  * Maps an attribution's sites and frames back to the user's sources. Source
  * maps are looked up by script id, which stays the same for a script's life,
- * so the debugger (`lookup`: the `sourceMappingURL`s of the given scripts) is
- * asked only about scripts not seen before; the latest few decoded maps are
- * kept, since a worker can run many files. A script with no
- * `sourceMappingURL` gets the map the runner keeps for it (`runnerMaps`),
- * if any.
+ * so only scripts not seen before are looked up: first in the maps the runner
+ * keeps (`runnerMaps`: Vitest's module cache), then, for the scripts it has
+ * none for, through the debugger (`lookup`: the `sourceMappingURL`s of the
+ * given scripts). The latest few decoded maps are kept, since a worker can
+ * run many files.
  */
 export function createSourceMapper(
   lookup: (scriptIds: ReadonlySet<string>) => Promise<Map<string, string>>,
@@ -98,12 +100,22 @@ export function createSourceMapper(
     for (const item of [...attribution.sites, ...attribution.frames]) {
       if (item.generated && !maps.has(item.generated.scriptId)) unknown.set(item.generated.scriptId, item.generated.url);
     }
-    if (unknown.size > 0) {
-      const found = await lookup(new Set(unknown.keys()));
-      for (const [id, scriptUrl] of unknown) {
+    // The runner's maps first: asking the debugger means Debugger.enable, which sends every script the
+    // worker has (with its inline map) over the inspector; only scripts the runner has no map for need it.
+    const askDebugger = new Map<string, string>();
+    for (const [id, scriptUrl] of unknown) {
+      const map = runnerMap(runnerMaps, scriptUrl);
+      if (map) maps.set(id, map);
+      else askDebugger.set(id, scriptUrl);
+    }
+    if (askDebugger.size > 0) {
+      const found = await lookup(new Set(askDebugger.keys()));
+      for (const [id, scriptUrl] of askDebugger) {
         const url = found.get(id);
-        maps.set(id, url ? loadSourceMap(url, scriptUrl) : runnerMap(runnerMaps, scriptUrl));
+        maps.set(id, url ? loadSourceMap(url, scriptUrl) : null);
       }
+    }
+    if (unknown.size > 0) {
       for (const id of maps.keys()) {
         if (maps.size <= MAX_SOURCE_MAPS) break;
         maps.delete(id);
