@@ -36,20 +36,28 @@ export function decodeSourceMap(payload: object): SourceMap | null {
   }
 }
 
+/** The JSON object of an inline source map (`data:application/json;base64,…`), or null when the URL is not one or does not parse. */
+export function inlineMapPayload(sourceMapUrl: string): object | null {
+  const inline = DATA_URL.exec(sourceMapUrl);
+  if (!inline) return null;
+  try {
+    return JSON.parse(Buffer.from(sourceMapUrl.slice(inline[0].length), 'base64').toString('utf8')) as object;
+  } catch {
+    return null;
+  }
+}
+
 /** The source map a script's `sourceMappingURL` points at: an inline data URL or a file beside the script. */
 export function loadSourceMap(sourceMapUrl: string, scriptUrl: string): SourceMap | null {
+  if (sourceMapUrl.startsWith('data:')) {
+    const payload = inlineMapPayload(sourceMapUrl);
+    return payload ? decodeSourceMap(payload) : null;
+  }
   try {
-    let text: string;
-    const inline = DATA_URL.exec(sourceMapUrl);
-    if (inline) text = Buffer.from(sourceMapUrl.slice(inline[0].length), 'base64').toString('utf8');
-    else if (sourceMapUrl.startsWith('data:')) return null;
-    else {
-      const base = urlToPath(scriptUrl);
-      const path = urlToPath(sourceMapUrl) ?? (base ? resolve(dirname(base), sourceMapUrl) : null);
-      if (!path) return null;
-      text = readFileSync(path, 'utf8');
-    }
-    return decodeSourceMap(JSON.parse(text) as object);
+    const base = urlToPath(scriptUrl);
+    const path = urlToPath(sourceMapUrl) ?? (base ? resolve(dirname(base), sourceMapUrl) : null);
+    if (!path) return null;
+    return decodeSourceMap(JSON.parse(readFileSync(path, 'utf8')) as object);
   } catch {
     return null;
   }
@@ -95,6 +103,12 @@ export function createSourceMapper(
   runnerMaps?: (scriptUrl: string) => object | null,
 ) {
   const maps = new Map<string, SourceMap | null>();
+  /** Lines of the file on disk of a script with no map (null: none to read), read once per script. */
+  const lineCounts = new Map<string, number | null>();
+  const inTransformedCode = (at: NonNullable<Attribution['sites'][number]['generated']>): boolean => {
+    if (!lineCounts.has(at.scriptId)) lineCounts.set(at.scriptId, lineCountOnDisk(at.url));
+    return transformedPosition(at, lineCounts.get(at.scriptId)!);
+  };
   return async (attribution: Attribution, root: string): Promise<Attribution> => {
     const unknown = new Map<string, string>();
     for (const item of [...attribution.sites, ...attribution.frames]) {
@@ -119,6 +133,7 @@ export function createSourceMapper(
       for (const id of maps.keys()) {
         if (maps.size <= MAX_SOURCE_MAPS) break;
         maps.delete(id);
+        lineCounts.delete(id);
       }
     }
     const unmapped = new Set<string>();
@@ -137,19 +152,25 @@ export function createSourceMapper(
 /** Extensions V8 cannot run as they are: a script under such a name is a transformer's output. */
 const TRANSFORMED = /\.(?:[cm]?tsx?|jsx|vue|svelte)$/i;
 
+/** How many lines the file behind a script URL has on disk, or null when there is none to read. */
+function lineCountOnDisk(url: string): number | null {
+  const path = urlToPath(url);
+  if (!path || TRANSFORMED.test(path)) return null;
+  try {
+    return readFileSync(path, 'utf8').split('\n').length;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Whether a position with no source map is in code a transformer produced rather than in the file on
- * disk: the file's name says so, or the line is past the file's end (instrumented for coverage).
+ * disk: the file's name says so, or the line is past the file's end (`lines`; instrumented for coverage).
  * Jest runs ts-jest's output under the `.ts` name; with `"sourceMap": false` in its tsconfig there is
  * no map, and class-validator's sites came out as `ValidationExecutor.ts:6674`, of a 429-line file.
  */
-function inTransformedCode(at: GeneratedPosition): boolean {
+function transformedPosition(at: GeneratedPosition, lines: number | null): boolean {
   const path = urlToPath(at.url);
   if (!path) return false;
-  if (TRANSFORMED.test(path)) return true;
-  try {
-    return at.line >= readFileSync(path, 'utf8').split('\n').length;
-  } catch {
-    return false;
-  }
+  return TRANSFORMED.test(path) || (lines !== null && at.line >= lines);
 }

@@ -259,6 +259,7 @@ export function compareScopes(a: ReportScope, b: ReportScope): number {
 
 /** Builds the report from worker records and the files found on disk. Pure. */
 export function collectReport(input: CollectInput): Report {
+  const unmapped = unmappedProblem(input.records);
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'heaplens', version: input.toolVersion },
@@ -282,7 +283,7 @@ export function collectReport(input: CollectInput): Report {
     files: [...input.files].sort((a, b) => a.path.localeCompare(b.path)),
     snapshotFiles: snapshotFiles(input),
     analysis: input.analysis ?? { jobs: 0, peakBytes: 0 },
-    problems: [...input.problems, ...environmentProblems(input.environments ?? []), ...[unmappedProblem(input.records)].filter((p) => p !== null)],
+    problems: [...input.problems, ...environmentProblems(input.environments ?? []), ...(unmapped ? [unmapped] : [])],
   };
 }
 

@@ -7,6 +7,7 @@
  * by module id in the worker's `evaluatedModules`; so does this.
  */
 import type { RunnerSourceMaps } from '../core/scope-tracker.js';
+import { inlineMapPayload } from '../core/source-positions.js';
 
 interface ModuleLike {
   readonly meta?: { readonly sourceMap?: unknown; readonly code?: unknown };
@@ -25,20 +26,13 @@ interface WorkerStateLike {
   readonly moduleCache?: ViteNodeModuleCacheLike;
 }
 
-const INLINE_MAP = '//# sourceMappingURL=data:application/json';
+const MAPPING_URL = '//# sourceMappingURL=';
 
 /** The inline source map a module's code ends with (`//# sourceMappingURL=data:application/json;base64,…`), parsed; null if none. */
 export function inlineSourceMap(code: string): object | null {
-  const at = code.lastIndexOf(INLINE_MAP);
+  const at = code.lastIndexOf(`${MAPPING_URL}data:application/json`);
   if (at < 0) return null;
-  const url = code.slice(at + '//# sourceMappingURL='.length).split(/\s/, 1)[0]!;
-  const comma = url.indexOf(',');
-  if (comma < 0 || !url.slice(0, comma).endsWith(';base64')) return null;
-  try {
-    return JSON.parse(Buffer.from(url.slice(comma + 1), 'base64').toString('utf8')) as object;
-  } catch {
-    return null;
-  }
+  return inlineMapPayload(code.slice(at + MAPPING_URL.length).split(/\s/, 1)[0]!);
 }
 
 /**
