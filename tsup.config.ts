@@ -11,7 +11,6 @@ export default defineConfig([
     entry: {
       index: 'src/index.ts',
       'vitest/index': 'src/vitest/index.ts',
-      'vitest/setup': 'src/vitest/setup.ts',
       'vitest/reporter': 'src/vitest/reporter.ts',
       // Jest loads reporters, environments and setup files with require():
       // each of these has a CommonJS build beside the ESM one.
@@ -26,6 +25,20 @@ export default defineConfig([
     target: 'node20',
     platform: 'node',
     clean: true,
+    splitting: false,
+    sourcemap: false,
+    define,
+    external: ['vitest', 'vitest/node', 'vitest/suite'],
+  },
+  {
+    // Vitest loads its setup file as an ES module (index.ts names setup.js, in both builds): ESM only, so
+    // that it can await Vitest's getCurrentSuite at load (current-suite.ts).
+    entry: { 'vitest/setup': 'src/vitest/setup.ts' },
+    format: ['esm'],
+    shims: true,
+    target: 'node20',
+    platform: 'node',
+    clean: false,
     splitting: false,
     sourcemap: false,
     define,

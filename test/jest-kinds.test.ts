@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kindProblems } from './support/kinds.js';
+import { DEFERRED_SUITES, deferredSuites, kindProblems } from './support/kinds.js';
 import { copyFixture, output, readReport, runJest, type EnvName } from './support/projects.js';
 
 const RUNS: Array<[EnvName, string[]]> = [
@@ -15,14 +15,15 @@ describe('verdicts from repetition (fixtures/jest-kinds)', () => {
     const result = await runJest(env, dir, args);
     expect(result.code, output(result)).toBe(0);
     expect(kindProblems(readReport(dir), 'js'), output(result)).toEqual([]);
-    expect(result.stderr).toMatch(/HEAPLENS\s+13 tracked scopes: 6 leaked, 2 one-time, 1 bounded, 4 ok/);
+    expect(deferredSuites(dir)).toEqual(DEFERRED_SUITES);
+    expect(result.stderr).toMatch(/HEAPLENS\s+16 tracked scopes: 8 leaked, 2 one-time, 1 bounded, 5 ok/);
   });
 
   it('gives the same verdicts with snapshots on, and each leak\'s first culprit with its growing site', async () => {
     const dir = copyFixture('jest-30', 'jest-kinds');
     const result = await runJest('jest-30', dir, ['-w', '2'], { cli: ['--heap-snapshots'] });
     expect(result.code, output(result)).toBe(0);
-    expect(readReport(dir).scopes.filter((s) => s.verdict === 'leak' && s.snapshots).length).toBe(6);
+    expect(readReport(dir).scopes.filter((s) => s.verdict === 'leak' && s.snapshots).length).toBe(8);
     expect(kindProblems(readReport(dir), 'js'), output(result)).toEqual([]);
     expect(result.stderr).toMatch(/1\. routeHandler \(closure\) ×5,700, retains [\d.]+ MB, allocated at src\/handlers\.js:4:\d+ in \d+ tests/);
   });

@@ -132,3 +132,66 @@ describe('scope tracker readings', () => {
     expect(written.sort()).toEqual([...phases]);
   });
 });
+
+describe('scope tracker: sibling scopes read as a group', () => {
+  const rows = (n: number) => Array.from({ length: n }, (_, i) => ({ i, s: `row ${i}` }));
+
+  it('ends a scope whose sibling follows without a GC, starts the sibling without one, and reads both with one', async () => {
+    const { tracker, recordsDir } = trackerIn(root);
+    const begin = (suite: string, follows: boolean) => tracker.begin({ file: 'test/g.test.ts', suite, ordinal: 0 }, 4, 1, follows);
+    const first = await begin('first', false);
+    runTests(tracker, 4, () => void rows(20_000));
+    expect(await majorGcs(() => first.end({ deferRead: true }))).toBe(0);
+    expect(tracker.unread).toBe(true);
+    let second!: Awaited<ReturnType<typeof begin>>;
+    expect(await majorGcs(async () => (second = await begin('second', true)))).toBe(0);
+    // The sibling started at the first one's marker: nothing is waiting for a read while it runs.
+    expect(tracker.unread).toBe(false);
+    runTests(tracker, 4, () => void rows(20_000));
+    expect(await majorGcs(() => second.end({ deferRead: true }))).toBe(0);
+    expect(tracker.unread).toBe(true);
+    expect(records(recordsDir).map((r) => r.state)).toEqual(['running', 'running']);
+    expect(await majorGcs(() => tracker.flush())).toBe(1);
+    expect(tracker.unread).toBe(false);
+    const done = records(recordsDir);
+    expect(done.map((r) => [r.suite, r.state, r.reading, r.attribution!.tests])).toEqual([
+      ['first', 'done', 'first', 4],
+      ['second', 'done', 'first', 4],
+    ]);
+  });
+
+  it("keeps each scope's samples apart: what the first kept is the first's, the clean sibling's stays small", async () => {
+    const { tracker, recordsDir } = trackerIn(root);
+    const kept: object[] = [];
+    const leaky = await tracker.begin({ file: 'test/g.test.ts', suite: 'leaky', ordinal: 0 }, 4);
+    runTests(tracker, 4, () => kept.push(rows(20_000)));
+    await leaky.end({ deferRead: true });
+    const clean = await tracker.begin({ file: 'test/g.test.ts', suite: 'clean', ordinal: 0 }, 4, 1, true);
+    runTests(tracker, 4, () => void rows(20_000));
+    // Not deferred: the group is read at this end (a settle, since the first scope may be flagged).
+    expect(await majorGcs(() => clean.end())).toBeGreaterThanOrEqual(3);
+    expect(tracker.unread).toBe(false);
+    const byName = Object.fromEntries(records(recordsDir).map((r) => [r.suite, r]));
+    expect(byName.leaky!.sampled!.bytes).toBeGreaterThan(2 * MB);
+    expect(byName.leaky!.attribution!.sites[0]!.perTest.filter((b) => b > 0)).toHaveLength(4);
+    expect(byName.clean!.sampled!.bytes).toBeLessThan(256 * 1024);
+    expect(byName.clean!.state).toBe('done');
+    expect(kept).toHaveLength(4);
+  });
+
+  it('reads the waiting group before a start that cannot chain (few tests: a settled start), and records it first', async () => {
+    const { tracker, recordsDir } = trackerIn(root);
+    const first = await tracker.begin({ file: 'test/g.test.ts', suite: 'first', ordinal: 0 }, 4);
+    runTests(tracker, 4, () => undefined);
+    await first.end({ deferRead: true });
+    let single!: Awaited<ReturnType<typeof tracker.begin>>;
+    // One GC for the group's read; the read is this start's (nothing ran since), so no settle.
+    expect(await majorGcs(async () => (single = await tracker.begin({ file: 'test/g.test.ts', suite: 'single', ordinal: 0 }, 1, 1, true)))).toBe(1);
+    expect(records(recordsDir).find((r) => r.suite === 'first')!.state).toBe('done');
+    runTests(tracker, 1, () => undefined);
+    await single.end({ deferRead: true });
+    // A settled start's scope is not deferred: it was read at its end.
+    expect(tracker.unread).toBe(false);
+    expect(records(recordsDir).every((r) => r.state === 'done')).toBe(true);
+  });
+});

@@ -25,6 +25,11 @@ export interface AllocationSampler {
    */
   mark(): Promise<number | null>;
   /**
+   * Counts one more scope on the open session, without reading the profile (no GC): a scope that
+   * starts at its previous sibling's scope marker (scope-group.ts). False when no session is open.
+   */
+  retain(): boolean;
+  /**
    * The whole sampling profile: the allocation call tree and the live samples.
    * Reading it costs a full GC (the inspector forces one before every read),
    * so it is read once per scope, at its end.
@@ -135,6 +140,11 @@ export function createAllocationSampler(): AllocationSampler {
       } catch {
         return null;
       }
+    },
+    retain() {
+      if (!current) return false;
+      open += 1;
+      return true;
     },
     async sourceMapUrls(scriptIds) {
       const found = new Map<string, string>();

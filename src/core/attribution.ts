@@ -21,7 +21,7 @@
  * is, so a marker the sampler missed only merges two neighbouring segments.
  */
 import { frameOwner, isSpyPackage, relativeToRoot, runnerPackageOf, urlToPath, type FrameContext } from './frames.js';
-import { cutBefore, decodeCuts, markerResidue, MARKER_FUNCTION, type Boundary, type Cut } from './marker-cuts.js';
+import { cutBefore, decodeCuts, markerResidue, MARKER_FUNCTION, SCOPE_MARKER_FUNCTION, type Boundary, type Cut } from './marker-cuts.js';
 
 export interface ProfileCallFrame {
   readonly functionName: string;
@@ -129,9 +129,10 @@ interface ChainLink {
   readonly generated?: SiteRecord['generated'];
 }
 
-interface NodeInfo {
+export interface NodeInfo {
   /** User frames on the stack, outermost first, each function once. */
   readonly chain: readonly ChainLink[];
+  /** Allocated in a boundary or scope marker function (heaplens' own, never attributed). */
   readonly marker: boolean;
   readonly own: boolean;
   readonly site: string;
@@ -159,7 +160,8 @@ interface WalkState {
   own: boolean;
 }
 
-function describeNodes(head: ProfileNode, context: FrameContext): Map<number, NodeInfo> {
+/** What each node of the profile's call tree stands for: its site, owner and user frames. */
+export function describeNodes(head: ProfileNode, context: FrameContext): Map<number, NodeInfo> {
   const out = new Map<number, NodeInfo>();
   // A profile has thousands of nodes but few scripts: classify each URL once.
   const owners = new Map<string, ReturnType<typeof frameOwner>>();
@@ -196,7 +198,7 @@ function describeNodes(head: ProfileNode, context: FrameContext): Map<number, No
 }
 
 function infoOf(frame: ProfileCallFrame, state: WalkState): NodeInfo {
-  const marker = frame.functionName === MARKER_FUNCTION;
+  const marker = frame.functionName === MARKER_FUNCTION || frame.functionName === SCOPE_MARKER_FUNCTION;
   if (state.user) {
     const { site, fn, generated } = state.user;
     const base = { chain: state.chain, marker, own: state.own, site, fn, generated };
@@ -222,21 +224,32 @@ export interface AttributionInput {
   readonly profile: SamplingProfile;
   /** The scope's start mark: only samples with a higher ordinal are its own. */
   readonly mark: number;
+  /**
+   * The scope's end, for a scope read after it ended (with its group of siblings, scope-group.ts): only
+   * samples up to this ordinal are its own. Absent: read at its end, every newer sample is its.
+   */
+  readonly until?: number;
   readonly boundaries: readonly Boundary[];
   /** Tests that ran in the scope. */
   readonly tests: number;
 }
 
 export function attribute(input: AttributionInput, context: FrameContext): Attribution {
+  return attributeWith(describeNodes(input.profile.head, context), input);
+}
+
+/** attribute() with the profile's nodes already described (a group of scopes shares them). */
+export function attributeWith(nodes: ReadonlyMap<number, NodeInfo>, input: AttributionInput): Attribution {
   const { profile, mark, boundaries, tests } = input;
-  const nodes = describeNodes(profile.head, context);
+  const until = input.until ?? Number.POSITIVE_INFINITY;
+  const mine = (ordinal: number) => ordinal > mark && ordinal <= until;
   const markers: Array<{ ordinal: number; residue: number }> = [];
   for (const sample of profile.samples) {
     const info = nodes.get(sample.nodeId);
     // A marker is heaplens' allocation of a marker's size. Its own function
     // is not always the leaf: V8's sampled stacks leave out inlined frames,
     // and optimized code inlines heaplens_boundary_marker into its caller.
-    if (sample.ordinal <= mark || !info || !(info.marker || info.own)) continue;
+    if (!mine(sample.ordinal) || !info || !(info.marker || info.own)) continue;
     const residue = markerResidue(sample.size);
     if (residue !== null) markers.push({ ordinal: sample.ordinal, residue });
   }
@@ -248,7 +261,7 @@ export function attribute(input: AttributionInput, context: FrameContext): Attri
   const frames = new Map<string, { site: string; fn: string; generated: SiteRecord['generated']; bytes: number; perTest: number[]; callees: Set<string> }>();
   const userSamples: Array<{ info: NodeInfo; entry: { perTest: number[] }; test: number | null; size: number }> = [];
   for (const sample of profile.samples) {
-    if (sample.ordinal <= mark) continue;
+    if (!mine(sample.ordinal)) continue;
     const info = nodes.get(sample.nodeId);
     if (!info || info.own || info.marker) continue;
     const { phase, test } = phaseOf(cutBefore(cuts, sample.ordinal), lastTest);

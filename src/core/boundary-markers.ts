@@ -1,4 +1,4 @@
-import { markerBytes, markerLength, type Boundary, type BoundaryKind } from './marker-cuts.js';
+import { markerBytes, markerLength, SCOPE_MARKER_BASE_LENGTH, type Boundary, type BoundaryKind } from './marker-cuts.js';
 
 /**
  * Allocates one boundary marker. The function's name is how the decoder
@@ -8,6 +8,11 @@ import { markerBytes, markerLength, type Boundary, type BoundaryKind } from './m
  * 2000), and its length says which marker it is.
  */
 function heaplens_boundary_marker(length: number): unknown[] {
+  return new Array<unknown>(length);
+}
+
+/** Allocates one scope marker (marker-cuts.ts, SCOPE_MARKER_FUNCTION): the same, 120 KiB. */
+function heaplens_scope_marker(length: number): unknown[] {
   return new Array<unknown>(length);
 }
 
@@ -91,12 +96,26 @@ export class BoundaryLog {
   }
 }
 
-/** One worker's marker sequence. */
-export function createMarkerSource(): () => { index: number; array: unknown[] } {
+export interface Marker {
+  readonly index: number;
+  readonly array: unknown[];
+}
+
+/** One worker's boundary marker sequence. */
+export function createMarkerSource(): () => Marker {
+  return markerSequence((index) => heaplens_boundary_marker(markerLength(index)));
+}
+
+/** One worker's scope marker sequence (SCOPE_MARKER_FUNCTION). */
+export function createScopeMarkerSource(): () => Marker {
+  return markerSequence((index) => heaplens_scope_marker(markerLength(index, SCOPE_MARKER_BASE_LENGTH)));
+}
+
+function markerSequence(allocate: (index: number) => unknown[]): () => Marker {
   let next = 0;
   return () => {
     const index = next;
     next += 1;
-    return { index, array: heaplens_boundary_marker(markerLength(index)) };
+    return { index, array: allocate(index) };
   };
 }

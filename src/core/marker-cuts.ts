@@ -34,9 +34,9 @@ export interface Boundary {
   readonly test: number;
 }
 
-/** The marker number a sampled marker's size stands for, modulo MARKER_RESIDUES; null if it is not a marker array. */
-export function markerResidue(size: number): number | null {
-  const past = size - 8 * MARKER_BASE_LENGTH;
+/** The marker number a sampled marker's size stands for, modulo MARKER_RESIDUES; null if it is not a marker array of that base length. */
+export function markerResidue(size: number, base: number = MARKER_BASE_LENGTH): number | null {
+  const past = size - 8 * base;
   const step = 8 * MARKER_STEP;
   const offset = ((past % step) + step) % step;
   if (offset % 16 !== 0 || offset > MAX_MARKER_OVERHEAD) return null;
@@ -44,15 +44,25 @@ export function markerResidue(size: number): number | null {
   return Number.isInteger(residue) && residue >= 0 && residue < MARKER_RESIDUES ? residue : null;
 }
 
-/** Elements of marker number `marker`. */
-export function markerLength(marker: number): number {
-  return MARKER_BASE_LENGTH + MARKER_STEP * (marker % MARKER_RESIDUES);
+/** Elements of marker number `marker` (boundary markers; scope markers with SCOPE_MARKER_BASE_LENGTH). */
+export function markerLength(marker: number, base: number = MARKER_BASE_LENGTH): number {
+  return base + MARKER_STEP * (marker % MARKER_RESIDUES);
 }
 
 /** Bytes one marker keeps alive: its JSArray (32) and the FixedArray of its elements (16 + 8 per element). */
-export function markerBytes(marker: number): number {
-  return 32 + 16 + 8 * markerLength(marker);
+export function markerBytes(marker: number, base: number = MARKER_BASE_LENGTH): number {
+  return 32 + 16 + 8 * markerLength(marker, base);
 }
+
+/**
+ * Scope markers: one at the end of a scope whose reading is deferred to the end of its group of
+ * sibling scopes (scope-tracker.ts), so that one profile read tells every scope of the group apart:
+ * its end marker's ordinal is where it ends and where the next sibling starts. 120 KiB, so the sampler
+ * takes it with probability 1 - e^(-15) (a boundary marker's 1.5% misses would merge two scopes).
+ * Numbered like boundary markers, in a sequence of their own.
+ */
+export const SCOPE_MARKER_FUNCTION = 'heaplens_scope_marker';
+export const SCOPE_MARKER_BASE_LENGTH = 15_360;
 
 /** Markers the sampler may miss in a row (each with probability 0.015) before decoding loses its place. */
 const MAX_MISSED_IN_A_ROW = 3;
@@ -63,23 +73,36 @@ export interface Cut {
 }
 
 /**
- * Matches sampled markers (in ordinal order) to the scope's boundaries: each
- * takes the next boundary whose number has its residue. A marker the sampler
- * missed is skipped over; its segment merges into the one before.
+ * Matches sampled markers (in ordinal order) to the marker numbers expected, in their order: each
+ * takes the next expected number with its residue. A marker the sampler missed is skipped over.
+ * Returns, for each match, the position in `expected` and the marker's ordinal.
  */
-export function decodeCuts(markers: ReadonlyArray<{ ordinal: number; residue: number }>, boundaries: readonly Boundary[]): Cut[] {
-  const cuts: Cut[] = [];
+export function matchMarkers(
+  markers: ReadonlyArray<{ ordinal: number; residue: number }>,
+  expected: readonly number[],
+): Array<{ position: number; ordinal: number }> {
+  const matched: Array<{ position: number; ordinal: number }> = [];
   let next = 0;
   for (const marker of [...markers].sort((a, b) => a.ordinal - b.ordinal)) {
-    // Look a few boundaries ahead only: the sampler misses 2% of markers, so several in a row never go
-    // missing, while an allocation of heaplens' that merely has a marker's size must not skip us ahead.
-    const end = Math.min(boundaries.length, next + MAX_MISSED_IN_A_ROW + 1);
+    // Look a few markers ahead only: the sampler misses 2% of boundary markers, so several in a row never
+    // go missing, while an allocation of heaplens' that merely has a marker's size must not skip us ahead.
+    const end = Math.min(expected.length, next + MAX_MISSED_IN_A_ROW + 1);
     let i = next;
-    while (i < end && boundaries[i]!.marker % MARKER_RESIDUES !== marker.residue) i += 1;
+    while (i < end && expected[i]! % MARKER_RESIDUES !== marker.residue) i += 1;
     if (i >= end) continue;
-    cuts.push({ ordinal: marker.ordinal, boundary: boundaries[i]! });
+    matched.push({ position: i, ordinal: marker.ordinal });
     next = i + 1;
   }
+  return matched;
+}
+
+/**
+ * Matches sampled markers to the scope's boundaries (matchMarkers). A marker the sampler missed only
+ * merges its segment into the one before.
+ */
+export function decodeCuts(markers: ReadonlyArray<{ ordinal: number; residue: number }>, boundaries: readonly Boundary[]): Cut[] {
+  const matched = matchMarkers(markers, boundaries.map((b) => b.marker));
+  const cuts = matched.map(({ position, ordinal }) => ({ ordinal, boundary: boundaries[position]! }));
   return withRecoveredStarts(cuts, boundaries);
 }
 

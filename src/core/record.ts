@@ -23,6 +23,11 @@ export interface ScopeRecord {
    * and where sampling is unavailable). Absent in records before 0.3.
    */
   readonly reading?: 'first' | 'settled';
+  /**
+   * `true`: the scope ended right before a tracked sibling, so it was read with that sibling, at the end of
+   * their group (one profile, one full GC, for the group; core/scope-group.ts). Absent: read at its end.
+   */
+  readonly deferredRead?: true;
   /** Objects the scope allocated that were still alive at its end (allocation sampling), or null where unavailable. */
   readonly sampled: SampledBytes | null;
   /** Where the live sampled bytes were allocated, and in which test; null where sampling was unavailable. */

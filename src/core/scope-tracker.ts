@@ -1,19 +1,21 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createAllocationSampler, type SampledBytes } from './allocation-sampler.js';
-import { attribute, withExternal, type Attribution, type AttributionInput, type SamplingProfile } from './attribution.js';
-import type { BoundaryKind } from './marker-cuts.js';
-import { frameContextOf, type FrameContext } from './frames.js';
-import { BoundaryLog, createMarkerSource } from './boundary-markers.js';
+import { createAllocationSampler } from './allocation-sampler.js';
+import { withExternal, type Attribution } from './attribution.js';
+import { markerBytes as markerSize, SCOPE_MARKER_BASE_LENGTH, type BoundaryKind } from './marker-cuts.js';
+import { frameContextOf } from './frames.js';
+import { BoundaryLog, createMarkerSource, createScopeMarkerSource } from './boundary-markers.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { getGc, settleGc, waitForBackgroundCompiles } from './gc.js';
-import { readExternal, readMeasurement, retainedTotal, usedHeapAfterGcDuring, type Measurement } from './measure.js';
-import { growingBound, judgeRepetition, LEAK_FLOOR, MIN_TESTS } from './repetition.js';
+import { readExternal, readMeasurement, usedHeapAfterGcDuring, type Measurement } from './measure.js';
+import { MIN_TESTS } from './repetition.js';
 import { scopeBaseName, snapshotFileName, type Phase, type ScopeKey, type WorkerIdentity } from './naming.js';
 import type { ResolvedOptions } from './options.js';
 import { joinInside, RECORDS_DIR, SNAPSHOTS_DIR } from './paths.js';
 import { SKIPPED_CLEAN, type ScopeRecord, type SnapshotOutcome } from './record.js';
+import { startAfterGroup, type GroupMember, type GroupStart } from './scope-group.js';
+import { clearedByFirstReading, flaggable, growthSince, readGroup } from './scope-reading.js';
 import { createSnapshotWriter } from './snapshot-writer.js';
 import { createSourceMapper } from './source-positions.js';
 
@@ -33,7 +35,13 @@ export type RunnerSourceMaps = (scriptUrl: string) => object | null;
 
 /** A scope that has been measured at its start; `end()` measures it again and records it. */
 export interface OpenScope {
-  end(): Promise<void>;
+  /**
+   * `deferRead`: the runner expects the next sibling scope to start right after this one, with nothing of
+   * the user's run in between. A scope that can (sampled, started without a GC, no snapshots) then ends
+   * without a GC: it allocates a scope marker, the sibling starts there, and both are read with one
+   * profile at the group's end (scope-group.ts). The runner calls `flush()` before anything else runs.
+   */
+  end(options?: { readonly deferRead?: boolean }): Promise<void>;
 }
 
 export interface ScopeTracker {
@@ -49,58 +57,42 @@ export interface ScopeTracker {
    * first boundary of each test). Cheap: no GC, one small allocation.
    */
   boundary(kind: BoundaryKind, startsTest: boolean): void;
+  /**
+   * Whether scopes that ended with `deferRead` wait for their reading while no sibling has started at
+   * their end: the runner must call `flush()` before anything of the user's runs.
+   */
+  readonly unread: boolean;
+  /** Reads and records the scopes waiting for their group's reading (nothing when none are). */
+  flush(): Promise<void>;
 }
 
 /** Boundaries per test each runner marks: Vitest start and end; Jest beforeEach, body, afterEach, end. */
 const BOUNDARIES_PER_TEST = { vitest: 2, jest: 4 } as const;
 
-/**
- * Whether a scope kept enough to be anything but `ok`: a leak needs LEAK_FLOOR
- * sampled bytes at growing sites, the other verdicts more than the threshold
- * (a runner note a quarter of it). Only those get their sites mapped to the
- * sources. `growth` is the heap delta, markers included (an overestimate).
- */
-function flaggable(attribution: Attribution, growth: number, threshold: number): boolean {
-  return attribution.total >= Math.min(LEAK_FLOOR, threshold / 4) || growth > threshold;
+/** What one reading of a scope gave. */
+interface Reading {
+  readonly own: Attribution;
+  readonly after: Measurement;
+  readonly reading: 'first' | 'settled';
 }
 
-/**
- * Whether a scope's first reading (one full GC) settles its verdict as `ok`, so that it needs no settle
- * and no second profile. More GCs only lower what the reading shows: the sampled bytes (the runner's
- * share and the suite's own), external memory, and the growing functions (growingBound). So a scope
- * that is not flaggable, or (with a trend, from an unsettled start) is `ok` with no room for a leak, is
- * `ok` after a settle too. Most scopes of a real suite keep more than LEAK_FLOOR sampled bytes (h3's
- * kept 1.5 to 4 MB, much of it the runner's), so the second rule is the one that spares their settle.
- */
-function clearedByFirstReading(attribution: Attribution, before: Measurement, after: Measurement, threshold: number): boolean {
-  if (!flaggable(attribution, growthSince(before, after), threshold)) return true;
-  if (before.settled !== false || attribution.observed.length < MIN_TESTS || growingBound(attribution) >= LEAK_FLOOR) return false;
-  const external = Math.max(0, after.external - before.external);
-  return judgeRepetition(attribution, attribution.total + external, threshold).verdict === 'ok';
+/** A sampled scope that has ended and waits for its group's reading. */
+interface Ended {
+  readonly member: () => GroupMember;
+  readonly before: Measurement;
+  /** External memory at its end, read without a GC (an upper bound of what it kept there). */
+  readonly externalAtEnd: number;
+  /** Its markers (boundary and scope marker) are let go: before any snapshot, and before the next scope. */
+  readonly release: () => void;
+  readonly markerBytes: number;
+  /** Writes the after snapshot, maps sites and writes the record; true when it left nothing behind (no after snapshot). */
+  readonly complete: (reading: Reading) => Promise<boolean>;
 }
 
-/**
- * Reads and decodes the sampling profile in a frame of its own. Awaited in
- * end() directly, the parsed profile stayed in a register of end()'s
- * suspended frame while the after snapshot was written, and showed up in it
- * as thousands of new strings (its call frames' URLs) held from a GC root.
- */
-async function readAttribution(
-  read: () => Promise<SamplingProfile>,
-  input: Omit<AttributionInput, 'profile'>,
-  context: FrameContext,
-): Promise<Attribution> {
-  return attribute({ ...input, profile: await read() }, context);
-}
-
-/**
- * What the heap grew by since a scope's start, for flaggable(): JS heap and external memory after a
- * settled start; after an unsettled one (read without a GC, see measureStart) external memory only,
- * which the sampler does not see (the JS heap's share is in the sampled bytes).
- */
-function growthSince(before: Measurement, after: Measurement): number {
-  return before.settled === false ? after.external - before.external : retainedTotal(after) - retainedTotal(before);
-}
+/** The last thing the tracker did was end a scope: read (what a following start can use), or deferred. */
+type LastEnd =
+  | { readonly kind: 'read'; readonly after: Measurement; readonly reading: 'first' | 'settled'; readonly markerBytes: number }
+  | { readonly kind: 'deferred' };
 
 /** Whether a scope gets snapshots: snapshots on, and the scope among options.snapshotScopes when that is set. */
 export function snapshotsFor(options: Pick<ResolvedOptions, 'snapshots' | 'snapshotScopes'>, key: Pick<ScopeKey, 'file' | 'suite'>): boolean {
@@ -125,6 +117,7 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
   const recordsDir = joinInside(options.outDir, RECORDS_DIR);
   const snapshotsDir = joinInside(options.outDir, SNAPSHOTS_DIR);
   const nextMarker = createMarkerSource();
+  const nextScopeMarker = createScopeMarkerSource();
   const logs = new Set<BoundaryLog>();
   const frameContext = frameContextOf(options.root, ownDir());
   const toSource = createSourceMapper((ids) => sampler.sourceMapUrls(ids), sourceMapOf);
@@ -135,8 +128,11 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
     return readMeasurement();
   }
 
-  /** The last scope's end while the tracker has done nothing since (no begin): what `follows` needs. */
-  let lastEnd: { readonly after: Measurement; readonly reading: 'first' | 'settled'; readonly markerBytes: number } | null = null;
+  let lastEnd: LastEnd | null = null;
+  /** Ended scopes waiting for their group's reading, in order: consecutive siblings. */
+  let waiting: Array<Ended & { readonly scopeMarker: number | null }> = [];
+  /** The open scope that started at the last waiting scope's marker; its start becomes an ordinal at the read. */
+  let chained: { start: GroupStart } | null = null;
 
   /**
    * The start of a scope that follows the last one's end directly (nothing of
@@ -149,7 +145,7 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
    *   written a snapshot, which leave things behind: one event-loop turn and
    *   one GC more (with the end's own, the two rounds of a settle) and a fresh reading.
    */
-  async function measureAfterEnd(end: NonNullable<typeof lastEnd>): Promise<Measurement> {
+  async function measureAfterEnd(end: Extract<LastEnd, { kind: 'read' }>): Promise<Measurement> {
     if (end.reading === 'first') return { ...end.after, usedHeap: end.after.usedHeap - end.markerBytes };
     await new Promise<void>((resolve) => setImmediate(resolve));
     waitForBackgroundCompiles();
@@ -169,8 +165,8 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
    *   second round). The reading is marked unsettled, and the report shows no heap delta for it.
    * - Else (few tests, or no sampler: the heap delta decides): a settled measurement.
    */
-  async function measureStart(afterEnd: typeof lastEnd, tests: number | null): Promise<{ before: Measurement; mark: number | null }> {
-    if (afterEnd) {
+  async function measureStart(afterEnd: LastEnd | null, tests: number | null): Promise<{ before: Measurement; mark: number | null }> {
+    if (afterEnd?.kind === 'read') {
       const before = await measureAfterEnd(afterEnd);
       return { before, mark: await sampler.mark() };
     }
@@ -183,12 +179,61 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
     return { before, mark: await sampler.mark() };
   }
 
+  /**
+   * Reads the waiting scopes with one profile (one full GC): each is cleared by that first reading or,
+   * for those that may be flagged, read again after a settle. Then lets their markers go, completes
+   * them in order (snapshots, source maps, records) and ends their part of the sampling session.
+   */
+  async function readWaiting(): Promise<void> {
+    if (waiting.length === 0) return;
+    const group = waiting;
+    waiting = [];
+    const open = chained;
+    chained = null;
+    try {
+      const members = group.map((e) => e.member());
+      const read = () => readGroup(() => sampler.profile(), members, frameContext);
+      waitForBackgroundCompiles();
+      const first = await usedHeapAfterGcDuring(read);
+      const now = readMeasurement();
+      const afterOf = (e: Ended, m: Measurement): Measurement => ({ ...m, external: Math.min(e.externalAtEnd, m.external) });
+      const readings: Array<Reading | null> = group.map((e, i) => {
+        if (first.usedHeap === null) return null;
+        const reading: Reading = { own: first.value.attributions[i]!, after: afterOf(e, { ...now, usedHeap: first.usedHeap }), reading: 'first' };
+        return clearedByFirstReading(reading.own, e.before, reading.after, options.threshold) ? reading : null;
+      });
+      let groupRead = first.value;
+      if (readings.includes(null)) {
+        // One GC leaves what a finalizer or a timer has yet to release: settle, and read again.
+        const settled = await measure();
+        const second = await read();
+        groupRead = second;
+        group.forEach((e, i) => {
+          readings[i] ??= { own: second.attributions[i]!, after: afterOf(e, settled), reading: 'settled' };
+        });
+      }
+      if (open) open.start = startAfterGroup(members, groupRead);
+      for (const e of group) e.release();
+      let leftNothing = true;
+      for (const [i, e] of group.entries()) leftNothing = (await e.complete(readings[i]!)) && leftNothing;
+      const last = readings[readings.length - 1]!;
+      const markerBytes = group.reduce((sum, e) => sum + e.markerBytes, 0);
+      lastEnd = { kind: 'read', after: last.after, reading: leftNothing && readings.every((r) => r!.reading === 'first') ? 'first' : 'settled', markerBytes };
+    } finally {
+      for (const _ of group) await sampler.release();
+    }
+  }
+
   /** Writes one snapshot if the budgets allow; returns its name or why not. */
   function snapshot(base: string, phase: Phase, m: Measurement, key: ScopeKey): { file: string } | { skipped: string } {
     return writer.write(snapshotFileName(base, phase), `${key.file}${key.suite ? ` › ${key.suite}` : ''} (${phase})`, m);
   }
 
   return {
+    get unread() {
+      return waiting.length > 0 && chained === null;
+    },
+    flush: readWaiting,
     boundary(kind, startsTest) {
       if (logs.size === 0) return;
       // One marker serves every open scope (nested describes): the first log that wants one allocates it.
@@ -198,7 +243,7 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
       for (const log of logs) log.add(kind, startsTest, marker, external, nextMarker);
     },
     async begin(key, tests = null, runsPerTest = 1, follows = false) {
-      const afterEnd = follows ? lastEnd : null;
+      const previous = follows ? lastEnd : null;
       lastEnd = null;
       await mkdir(recordsDir, { recursive: true });
       const snapshotsOn = snapshotsFor(options, key);
@@ -211,9 +256,24 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
       // measurement: they are megabytes (an array per script, a Smi per line), and made at the first snapshot
       // they would count as what the scope kept, so that snapshots changed the verdict.
       if (snapshotsOn) writer.cacheLineEnds();
-      const { before, mark } = await measureStart(afterEnd, tests);
+      let before: Measurement;
+      let sampling: { start: GroupStart } | null;
+      const lastWaiting = waiting[waiting.length - 1];
+      if (previous?.kind === 'deferred' && lastWaiting?.scopeMarker != null && !snapshotsOn && tests !== null && tests >= MIN_TESTS && sampler.retain()) {
+        // The next sibling of a deferred end: it starts at that scope's marker, without a GC (scope-group.ts).
+        before = { ...readMeasurement(), settled: false };
+        sampling = chained = { start: { afterScopeMarker: lastWaiting.scopeMarker } };
+      } else {
+        await readWaiting();
+        // The waiting group was just read, with nothing of the user's run since: its reading is this start's.
+        const afterEnd = previous?.kind === 'deferred' ? lastEnd : previous;
+        lastEnd = null;
+        const started = await measureStart(afterEnd, tests);
+        before = started.before;
+        sampling = started.mark === null ? null : { start: { ordinal: started.mark } };
+      }
       const log = new BoundaryLog(tests, BOUNDARIES_PER_TEST[runner.name]);
-      if (mark !== null) logs.add(log);
+      if (sampling) logs.add(log);
       const startedAt = Date.now();
       const common = {
         kind: 'heaplens-scope',
@@ -256,7 +316,7 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
         // run built once: compiled code, a lazily built table, modules imported in the test. What
         // the later tests added is what repeats (memlab's baseline after a first iteration).
         // Synchronous, inside the runner's hook that ends the first test.
-        if (tests !== null && tests >= MIN_TESTS && mark !== null) {
+        if (tests !== null && tests >= MIN_TESTS && sampling) {
           log.onFirstTestEnd = () => takeBaseline(1);
         } else {
           takeBaseline(0);
@@ -265,71 +325,65 @@ export function createScopeTracker(config: TrackerConfig): ScopeTracker {
       }
 
       return {
-        async end() {
+        async end(endOptions) {
           logs.delete(log);
           // Still set: no test ended, so the deferred baseline was never taken.
           const baselineMissed = log.onFirstTestEnd !== null;
           log.onFirstTestEnd = null;
           await baselineWritten;
           if (baselineMissed) snapshots = { status: 'skipped', reason: 'no test ended in the scope, so there is no baseline snapshot', before: null };
-          let after: Measurement | null = null;
-          let reading: 'first' | 'settled' = 'settled';
-          let sampled: SampledBytes | null = null;
-          let attribution: Attribution | null = null;
-          const markerBytes = log.markerBytes;
-          try {
-            let own: Attribution | null = null;
-            if (mark !== null) {
-              // Read while the markers are alive; let go of them (and of the parsed profile) before the
-              // after snapshot, so that neither shows up in it as new objects.
-              const input = { mark, boundaries: log.boundaries, tests: log.tests };
-              // The first reading: one full GC. What one GC leaves (memory a finalizer or a timer has yet
-              // to release) only adds to what it shows, so a scope it clears (clearedByFirstReading) is `ok`
-              // after a settle too. Only the others pay for the settle and a second profile.
-              waitForBackgroundCompiles();
-              const first = await usedHeapAfterGcDuring(() => readAttribution(() => sampler.profile(), input, frameContext));
-              const firstAfter = first.usedHeap === null ? null : { ...readMeasurement(), usedHeap: first.usedHeap };
-              if (firstAfter && clearedByFirstReading(first.value, before, firstAfter, options.threshold)) {
-                after = firstAfter;
-                reading = 'first';
-                own = first.value;
-              } else {
-                after = await measure();
-                own = await readAttribution(() => sampler.profile(), input, frameContext);
-              }
-              log.release();
-              sampled = { bytes: own.total, samples: own.samples };
-            } else {
-              after = await measure();
-            }
-            // The after snapshot must be written while the inspector session is
-            // still open: closing it disables the HeapProfiler agent, which
-            // clears V8's object ids, and ids are how a diff tells new objects
-            // from old ones.
-            if (snapshots.status === 'written' && reading === 'first' && options.keepSnapshots === 'flagged') {
-              // Cleared by its first reading, the scope is `ok`: its pair would be deleted unread, so the
-              // after snapshot (seconds on a large heap) is not written; the reporter deletes the before one.
-              snapshots = { status: 'skipped', reason: SKIPPED_CLEAN, before: snapshots.before };
-            } else if (snapshots.status === 'written') {
-              const taken = snapshot(base, 'after', after, key);
-              snapshots = 'file' in taken
-                ? { ...snapshots, after: taken.file }
-                : { status: 'skipped', reason: taken.skipped, before: snapshots.before };
-            }
-            // Source maps come from the debugger, after the snapshot: enabling it creates objects of its own.
-            if (own) {
-              const growth = after.external - before.external;
-              const mapped = flaggable(own, growthSince(before, after), options.threshold) ? await toSource(own, frameContext.root) : own;
-              attribution = withExternal(mapped, log.externalAtTest, after.external, growth);
-            }
-          } finally {
-            if (mark !== null) await sampler.release();
+          const endedAt = Date.now();
+          if (!sampling) {
+            await readWaiting();
+            const after = await measure();
+            await write({ ...running(), state: 'done', after, reading: 'settled', sampled: null, attribution: null, markerBytes: 0, endedAt });
+            lastEnd = { kind: 'read', after, reading: 'settled', markerBytes: 0 };
+            return;
           }
-          log.release();
-          await write({ ...running(), state: 'done', after, reading, sampled, attribution, markerBytes, endedAt: Date.now() });
-          // An after snapshot written past the reading leaves things behind too (see measureAfterEnd).
-          const leftNothing = reading === 'first' && !(snapshots.status === 'written' && snapshots.after !== null);
-          lastEnd = { after, reading: leftNothing ? 'first' : 'settled', markerBytes };
+          const start = sampling;
+          if (chained === start) chained = null;
+          const deferred = endOptions?.deferRead === true && before.settled === false && snapshots.status === 'off';
+          let scopeMarker = deferred ? nextScopeMarker() : null;
+          const markerBytes = log.markerBytes + (scopeMarker ? markerSize(scopeMarker.index, SCOPE_MARKER_BASE_LENGTH) : 0);
+          waiting.push({
+            scopeMarker: scopeMarker?.index ?? null,
+            member: () => ({ start: start.start, endMarker: scopeMarker?.index ?? null, boundaries: log.boundaries, tests: log.tests }),
+            before,
+            externalAtEnd: readExternal(),
+            markerBytes,
+            release: () => {
+              log.release();
+              scopeMarker = null;
+            },
+            complete: async ({ own, after, reading }) => {
+              // The after snapshot must be written while the inspector session is
+              // still open: closing it disables the HeapProfiler agent, which
+              // clears V8's object ids, and ids are how a diff tells new objects
+              // from old ones.
+              if (snapshots.status === 'written' && reading === 'first' && options.keepSnapshots === 'flagged') {
+                // Cleared by its first reading, the scope is `ok`: its pair would be deleted unread, so the
+                // after snapshot (seconds on a large heap) is not written; the reporter deletes the before one.
+                snapshots = { status: 'skipped', reason: SKIPPED_CLEAN, before: snapshots.before };
+              } else if (snapshots.status === 'written') {
+                const taken = snapshot(base, 'after', after, key);
+                snapshots = 'file' in taken
+                  ? { ...snapshots, after: taken.file }
+                  : { status: 'skipped', reason: taken.skipped, before: snapshots.before };
+              }
+              // Source maps come from the debugger, after the snapshot: enabling it creates objects of its own.
+              const mapped = flaggable(own, growthSince(before, after), options.threshold) ? await toSource(own, frameContext.root) : own;
+              const attribution = withExternal(mapped, log.externalAtTest, after.external, after.external - before.external);
+              const sampled = { bytes: own.total, samples: own.samples };
+              await write({ ...running(), state: 'done', after, reading, ...(deferred ? { deferredRead: true } : {}), sampled, attribution, markerBytes, endedAt });
+              // An after snapshot written past the reading leaves things behind too (see measureAfterEnd).
+              return !(snapshots.status === 'written' && snapshots.after !== null);
+            },
+          });
+          if (deferred) {
+            lastEnd = { kind: 'deferred' };
+            return;
+          }
+          await readWaiting();
         },
       };
     },

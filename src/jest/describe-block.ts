@@ -22,6 +22,14 @@ export function previousSibling(block: DescribeBlock): unknown {
   return index > 0 ? siblings[index - 1] : null;
 }
 
+/** The child run right after this block in its parent (a test or a block), or null when it is the last. */
+export function nextSibling(block: DescribeBlock): unknown {
+  const siblings = block.parent?.children;
+  if (!siblings) return null;
+  const index = siblings.indexOf(block as (typeof siblings)[number]);
+  return index >= 0 && index + 1 < siblings.length ? siblings[index + 1] : null;
+}
+
 /** Tests in a block and its nested blocks. */
 /**
  * The repeat pass for Jest, which has no `repeats`: appends `runs - 1` copies

@@ -4,7 +4,7 @@ import { toPosixRelative } from '../core/paths.js';
 import { installRuntime } from '../core/runtime.js';
 import type { OpenScope } from '../core/scope-tracker.js';
 import { runsPerTest } from '../core/repetition.js';
-import { appendRepeats, countTests, describePath, isRootBlock, previousSibling } from './describe-block.js';
+import { appendRepeats, countTests, describePath, isRootBlock, nextSibling, previousSibling } from './describe-block.js';
 import type { CircusEvent, CircusState, DescribeBlock } from './types.js';
 import type { WorkerTracking } from './worker-state.js';
 
@@ -81,6 +81,13 @@ export class FileTracking {
     const follows = event.name === 'run_describe_start' && 'describeBlock' in event && this.lastEnded !== null && previousSibling(event.describeBlock) === this.lastEnded;
     this.lastEnded = null;
     if (follows) return this.begin((event as { describeBlock: DescribeBlock }).describeBlock, true);
+    // A scope that ended expecting its next sibling (end()) is read before anything else runs: circus
+    // awaits this event's handler before the hook, test or block it announces.
+    if (this.tracking.tracker.unread) return this.tracking.tracker.flush().then(() => this.dispatch(event));
+    return this.dispatch(event);
+  }
+
+  private dispatch(event: CircusEvent): Promise<void> | undefined {
     if (event.name === 'run_describe_start' && 'describeBlock' in event) return this.begin(event.describeBlock);
     if (event.name === 'run_describe_finish' && 'describeBlock' in event) return this.end(event.describeBlock);
     const boundary = TEST_BOUNDARIES[event.name];
@@ -106,13 +113,16 @@ export class FileTracking {
     if (!opening) return;
     this.open.delete(block);
     const scope = await opening;
-    await scope?.end();
+    // A tracked sibling next: this scope's reading waits for the group's (one GC for both).
+    const next = nextSibling(block) as DescribeBlock | null;
+    await scope?.end({ deferRead: (next as { type?: string } | null)?.type === 'describeBlock' && this.wanted(next!) });
     this.lastEnded = block;
   }
 
   /** Before the environment is torn down: scopes a failed run left open are closed (and recorded). */
   async closeAll(): Promise<void> {
     for (const block of [...this.open.keys()].reverse()) await this.end(block);
+    await this.tracking.tracker.flush();
   }
 
   /** After the environment is torn down: schedules the check whether it is still alive. */

@@ -10,9 +10,10 @@ import { toPosixRelative } from '../core/paths.js';
 import { installRuntime } from '../core/runtime.js';
 import { runsPerTest } from '../core/repetition.js';
 import { createScopeTracker, type OpenScope } from '../core/scope-tracker.js';
+import { loadCurrentSuite, type CurrentSuite } from './current-suite.js';
 import { vitestSourceMaps } from './module-source-maps.js';
 import { PROVIDE_KEY, type ProvidedHeaplens } from './provided.js';
-import { countTests, fileOf, previousSibling, suiteFromHookArgs, suitePath, type SuiteTask } from './suite-task.js';
+import { countTests, fileOf, nextSibling, previousSibling, suiteFromHookArgs, suitePath, type SuiteTask } from './suite-task.js';
 
 /** Measuring waits for GC to settle and may write a large snapshot: allow far more than a normal hook. */
 const HOOK_TIMEOUT = 10 * 60 * 1000;
@@ -54,7 +55,7 @@ const { options, includeFiles, vitestVersion, registerOnLoad } = provided;
  * `isolate: false`, else per test file) and returns what registers the hooks
  * of `include`d files in the file being collected.
  */
-function startTracking(): () => void {
+function startTracking(currentSuite: CurrentSuite | null): () => void {
   const tracker = createScopeTracker({
     options,
     runner: { name: 'vitest', version: vitestVersion },
@@ -70,6 +71,8 @@ function startTracking(): () => void {
   const active = new Set<string>();
   /** The suite whose scope ended last, while no other scope has begun since. */
   let lastClosed: string | null = null;
+  /** Suites whose describe callback called trackHeap() (the task objects Vitest runs), to tell a tracked next sibling. */
+  const marked = new WeakSet<object>();
   /** Same file and suite title seen before in this file: keeps names apart. */
   const seen = new Map<string, number>();
 
@@ -97,10 +100,18 @@ function startTracking(): () => void {
     return tracker.begin({ file, suite: name, ordinal }, tests * runs, runs, follows);
   }
 
+  /** Whether the suite run right after this one is a tracked suite (its scope can start where this one ends). */
+  function trackedSuiteFollows(suite: SuiteTask): boolean {
+    const next = nextSibling(suite);
+    return next !== null && next.type === 'suite' && (next.mode === 'run' || next.mode === 'only') && marked.has(next);
+  }
+
   async function close(suite: SuiteTask, scope: OpenScope | null | undefined): Promise<void> {
     if (!scope) return;
     try {
-      await scope.end();
+      // A tracked sibling next: this scope's reading waits for the group's (one GC for both). Should that
+      // sibling not start after all, the file's last hook reads it (flush, below).
+      await scope.end({ deferRead: trackedSuiteFollows(suite) });
       lastClosed = suite.id;
     } finally {
       active.delete(suite.id);
@@ -165,9 +176,21 @@ function startTracking(): () => void {
     }, HOOK_TIMEOUT);
   }
 
-  installRuntime(globalThis, { runner: 'vitest', track: () => register(() => true) });
+  installRuntime(globalThis, {
+    runner: 'vitest',
+    track: () => {
+      // Inside a describe callback, the suite being collected is the task Vitest will run.
+      const collecting = currentSuite?.()?.suite;
+      if (collecting) marked.add(collecting);
+      register(() => true);
+    },
+  });
   return () => {
     if (included.size > 0) register((suite) => included.has(relativeFile(suite)));
+    // The file's last hook: a scope that ended waiting for a sibling that then did not start is read here.
+    hooks.afterAll(async function heaplensFlush() {
+      if (tracker.unread) await tracker.flush();
+    }, HOOK_TIMEOUT);
   };
 }
 
@@ -176,7 +199,7 @@ function disabled(): () => void {
   return () => undefined;
 }
 
-const fileHooks = options.enabled ? startTracking() : disabled();
+const fileHooks = options.enabled ? startTracking(await loadCurrentSuite(vitest)) : disabled();
 
 /**
  * Registers the hooks of `include`d files in the test file being collected.

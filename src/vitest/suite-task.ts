@@ -13,6 +13,8 @@ export interface SuiteTask {
   readonly file?: SuiteTask;
   /** Tests and nested suites (suites and files). */
   readonly tasks?: readonly SuiteTask[];
+  /** `run`, `skip`, `only` or `todo`, as the runner decided before running. */
+  readonly mode?: string;
 }
 
 function isTask(value: unknown): value is SuiteTask {
@@ -61,4 +63,12 @@ export function previousSibling(suite: SuiteTask): SuiteTask | null {
   if (!siblings) return null;
   const index = siblings.findIndex((task) => task.id === suite.id);
   return index > 0 ? siblings[index - 1]! : null;
+}
+
+/** The task run right after this suite in its parent (a suite or test), or null when it is the last. */
+export function nextSibling(suite: SuiteTask): SuiteTask | null {
+  const siblings = (suite.suite ?? suite.file)?.tasks;
+  if (!siblings) return null;
+  const index = siblings.findIndex((task) => task.id === suite.id);
+  return index >= 0 && index + 1 < siblings.length ? siblings[index + 1]! : null;
 }

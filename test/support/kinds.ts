@@ -3,6 +3,9 @@
  * the class of each suite and, for leaks, the site of the growing memory.
  * The two fixtures are twins (TypeScript for Vitest, CommonJS for Jest).
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ScopeRecord } from '../../src/core/record.js';
 import type { Report } from '../../src/report/schema.js';
 
 export interface KindExpectation {
@@ -44,7 +47,25 @@ export function kindExpectations(ext: 'ts' | 'js'): Record<string, KindExpectati
       site: `src/logger.${ext}:4:`,
       culprit: { name: 'string', site: `src/logger.${ext}:4:`, heldIn: `src/logger.${ext}` },
     },
+    // Three tracked siblings read with one profile (core/scope-group.ts): each judged on its own samples.
+    [`test/siblings.test.${ext} :: siblings: sessions`]: { verdict: 'leak', site: `src/sessions.${ext}:5:`, culprit: { name: 'Object', site: `src/sessions.${ext}:5:` } },
+    [`test/siblings.test.${ext} :: siblings: clean`]: { verdict: 'ok' },
+    [`test/siblings.test.${ext} :: siblings: log`]: {
+      verdict: 'leak',
+      site: `src/logger.${ext}:4:`,
+      culprit: { name: 'string', site: `src/logger.${ext}:4:`, heldIn: `src/logger.${ext}` },
+    },
   };
+}
+
+/** The kinds fixture's scopes that end right before a tracked sibling: read with it (deferredRead in their records). */
+export const DEFERRED_SUITES = ['siblings: clean', 'siblings: sessions'];
+
+/** The suites whose records say they were read with their next sibling's, sorted. */
+export function deferredSuites(projectDir: string): string[] {
+  const dir = join(projectDir, '.heaplens', 'records');
+  const records = readdirSync(dir).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as ScopeRecord);
+  return records.filter((r) => r.deferredRead).map((r) => r.suite).sort();
 }
 
 function culpritProblems(key: string, scope: Report['scopes'][number], want: NonNullable<KindExpectation['culprit']>): string[] {
