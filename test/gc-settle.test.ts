@@ -46,4 +46,19 @@ describe('settleGc', () => {
     await settleGc(counting, { probe: () => (heap -= 1024 * 1024), maxRounds: 5 });
     expect(calls).toBe(5);
   });
+
+  it('counts a GC that already ran (afterGc) as the first round', async () => {
+    let calls = 0;
+    const counting = () => {
+      calls += 1;
+    };
+    // The heap stopped falling: one round more than the GC that ran, where a settle from scratch takes two.
+    await settleGc(counting, { probe: () => 1000, afterGc: 1000 });
+    expect(calls).toBe(1);
+    calls = 0;
+    // The round after it still freed memory: rounds go on until one frees too little.
+    let heap = 10 * 1024 * 1024;
+    await settleGc(counting, { probe: () => (heap = Math.max(8 * 1024 * 1024, heap - 1024 * 1024)), afterGc: 10 * 1024 * 1024 });
+    expect(calls).toBe(3);
+  });
 });

@@ -1,5 +1,5 @@
-import { mkdir } from 'node:fs/promises';
-import { writeFileAtomic, writeFileAtomicSync } from './atomic-write.js';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomicSync } from './atomic-write.js';
 import type { EnvironmentRecord, EnvironmentSnapshot } from './environment-record.js';
 import { getGc, settleGc } from './gc.js';
 import { createSnapshotWriter, type SnapshotWrite } from './snapshot-writer.js';
@@ -135,7 +135,7 @@ export function createEnvironmentWatch(config: EnvironmentWatchConfig): Environm
         await write({ ...checking, state: 'released' });
         continue;
       }
-      await mkdir(snapshotsDir, { recursive: true });
+      mkdirSync(snapshotsDir, { recursive: true });
       const name = environmentSnapshotName(key.file, key.project, worker);
       // Recorded as retained before the (blocking, possibly long) snapshot: a
       // worker stopped meanwhile still leaves the verdict behind.
@@ -195,10 +195,11 @@ export function createEnvironmentWatch(config: EnvironmentWatchConfig): Environm
       waiting = stillWaiting;
       if (waiting.length >= batchFiles) checkWaiting();
       await checks;
-      await mkdir(environmentsDir, { recursive: true });
+      // Synchronous, as the scope tracker's records: an await on the thread pool per write left the worker idle.
+      mkdirSync(environmentsDir, { recursive: true });
       const path = joinInside(environmentsDir, environmentRecordName(key.file, key.project));
       const text = (record: EnvironmentRecord) => `${JSON.stringify(record, null, 2)}\n`;
-      const write = (record: EnvironmentRecord) => writeFileAtomic(path, text(record));
+      const write = async (record: EnvironmentRecord) => writeFileAtomicSync(path, text(record));
       const base: EnvironmentRecord = {
         kind: 'heaplens-environment',
         version: 1,
