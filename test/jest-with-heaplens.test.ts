@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HeaplensConfigError, type ResolvedOptions } from '../src/core/options.js';
-import { ENVIRONMENT_PATH, REPORTER_PATH, SETUP_PATH, withHeaplens, type JestConfigLike } from '../src/jest/index.js';
+import { ENVIRONMENT_PATH, outDirIgnorePattern, REPORTER_PATH, SETUP_PATH, withHeaplens, type JestConfigLike } from '../src/jest/index.js';
 import { MB } from './support/records.js';
 import { configErrorOf } from './support/config-error.js';
 
@@ -64,6 +64,7 @@ describe('withHeaplens on a config object', () => {
     const resolved = resolvedFor(tmp);
     expect(config).toEqual({
       rootDir: tmp,
+      modulePathIgnorePatterns: [outDirIgnorePattern(resolved.outDir)],
       testEnvironment: ENVIRONMENT_PATH,
       testEnvironmentOptions: { heaplens: { options: { resolved }, environment: 'node' } },
       setupFilesAfterEnv: [SETUP_PATH],
@@ -123,12 +124,14 @@ describe('withHeaplens on a config object', () => {
       '<rootDir>/packages/a',
       {
         displayName: 'dom',
+        modulePathIgnorePatterns: [outDirIgnorePattern(resolved.outDir)],
         testEnvironment: ENVIRONMENT_PATH,
         testEnvironmentOptions: { heaplens: { options: { resolved }, environment: 'jsdom' } },
         setupFilesAfterEnv: ['dom-setup.js', SETUP_PATH],
       },
       {
         displayName: 'plain',
+        modulePathIgnorePatterns: [outDirIgnorePattern(resolved.outDir)],
         testEnvironment: ENVIRONMENT_PATH,
         testEnvironmentOptions: { heaplens: { options: { resolved }, environment: 'node' } },
         setupFilesAfterEnv: [SETUP_PATH],
@@ -136,6 +139,19 @@ describe('withHeaplens on a config object', () => {
     ]);
     // One reporter for the whole run.
     expect(config.reporters).toEqual(['default', [REPORTER_PATH, { resolved }]]);
+  });
+
+  it("keeps outDir out of Jest's module map, after the user's own patterns", () => {
+    const config = withHeaplens<JestConfigLike>({ rootDir: tmp, modulePathIgnorePatterns: ['<rootDir>/build/'] }, { outDir: 'out.d' });
+    const patterns = config.modulePathIgnorePatterns as string[];
+    expect(patterns[0]).toBe('<rootDir>/build/');
+    expect(patterns).toHaveLength(2);
+    const outDir = new RegExp(patterns[1]!);
+    expect(outDir.test(join(tmp, 'out.d', 'records', 'a.json'))).toBe(true);
+    // The dot is escaped, and a sibling folder sharing the prefix is not outDir.
+    expect(outDir.test(join(tmp, 'outxd', 'a.json'))).toBe(false);
+    expect(outDir.test(join(tmp, 'out.d-other', 'a.json'))).toBe(false);
+    expect(outDir.test(join(tmp, 'test', 'out.d', 'a.json'))).toBe(false);
   });
 
   it('changes nothing when wrapping twice', () => {
