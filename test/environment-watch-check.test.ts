@@ -173,6 +173,22 @@ describe('createEnvironmentWatch', () => {
     expect(readRecord(outDir, keys[CHECK_BATCH]!).state).toBe('running');
   });
 
+  it('checks a batch of released environments with one full GC', async () => {
+    const { watch, outDir } = watchWith({}, { files: CHECK_BATCH, idleMs: 60_000 });
+    const keys = Array.from({ length: CHECK_BATCH }, (_, i) => ({ file: `test/gone-${i}.test.ts`, project: '' }));
+    for (const key of keys) {
+      let environment: object | null = { key };
+      const watched = await watch.watch(key, environment);
+      environment = null;
+      watched.tornDown();
+    }
+    // A later job than the WeakRefs' (as a later file's setup is).
+    await new Promise((resolve) => setImmediate(resolve));
+    const gcs = await majorGcsDuring(() => watch.idle());
+    expect(gcs).toBe(1);
+    expect(keys.map((key) => readRecord(outDir, key).state)).toEqual(Array(CHECK_BATCH).fill('released'));
+  });
+
   it('tells a released environment without a GC of its own when the runner already collected it', async () => {
     const { watch, outDir } = watchWith({}, { files: CHECK_BATCH, idleMs: 60_000 });
     const gc = getGc();
