@@ -39,9 +39,11 @@ export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length
  * `baseline`, or for a variant named `<group>:<name>` (e.g. `heavy:heaplens`), `<group>:baseline`.
  */
 export function printTimes(title, runs, times) {
+  // NaN (printed as such) when BENCH_ONLY left the variant's baseline out.
   const baseOf = (name) => {
     const group = name.includes(':') ? name.slice(0, name.indexOf(':') + 1) : '';
-    return median(times[`${group}baseline`] ?? times.baseline);
+    const base = times[`${group}baseline`] ?? times.baseline;
+    return base ? median(base) : Number.NaN;
   };
   console.log(title);
   console.log(`median of ${runs} runs (snapshots: 1 run)\n`);
