@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { output, runCli } from './support/projects.js';
 
 // A real pair from a child Node: 2000 `Invoice` objects kept by `globalThis.ledger` between the snapshots.
@@ -19,6 +19,7 @@ beforeAll(() => {
   `;
   execFileSync(process.execPath, ['-e', script, dir]);
 });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('heaplens diff', () => {
   it('prints the leaked class first, with a retainer path through the holder', async () => {
