@@ -161,10 +161,10 @@ export function createEnvironmentWatch(config: EnvironmentWatchConfig): Environm
     // callbacks for a vm context can need the turn to let go of it, and the
     // second GC frees what they released. (The GC that reading a scope's
     // allocation profile forces is not enough: it is not a forced GC, and the
-    // bench's environments outlived 7 of them; V8 keeps maps only weakly
-    // referenced from inline caches through such GCs, and a map keeps its
-    // context.) The WeakRefs were made in earlier jobs, so this one does not
-    // keep their targets alive.
+    // bench's environments outlived 7 of them. Why was not pinned down; V8
+    // retaining maps through unforced GCs, a map keeping its context alive,
+    // would explain it.) The WeakRefs were made in earlier jobs, so this one
+    // does not keep their targets alive.
     gc();
     let alive = await releaseCollected(batch);
     if (alive.length === 0) return;
