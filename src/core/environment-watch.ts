@@ -61,6 +61,19 @@ export interface EnvironmentWatch {
 const later = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** Records a torn-down environment as released (its global was collected). */
+const released = (entry: Waiting) => entry.write({ ...entry.checking, state: 'released' });
+
+/** Records the environments of `entries` that are gone as released; returns the others. */
+async function releaseCollected(entries: readonly Waiting[]): Promise<Waiting[]> {
+  const alive: Waiting[] = [];
+  for (const entry of entries) {
+    if (entry.ref.deref() === undefined) await released(entry);
+    else alive.push(entry);
+  }
+  return alive;
+}
+
 /** The property name put on a retained global just for its snapshot, so the analysis can find that object. */
 export function probeKey(key: EnvironmentKey, worker: WorkerIdentity): string {
   return `__heaplens_environment_probe_${shortHash(key.file, key.project, String(worker.pid), String(worker.threadId))}`;
@@ -130,11 +143,7 @@ export function createEnvironmentWatch(config: EnvironmentWatchConfig): Environm
   async function confirm(alive: readonly Waiting[]): Promise<void> {
     await later(CONFIRM_DELAY_MS);
     const idleHeap = await settledMeasurement();
-    for (const { ref, key, checking, write } of alive) {
-      if (ref.deref() === undefined) {
-        await write({ ...checking, state: 'released' });
-        continue;
-      }
+    for (const { ref, key, checking, write } of await releaseCollected(alive)) {
       mkdirSync(snapshotsDir, { recursive: true });
       const name = environmentSnapshotName(key.file, key.project, worker);
       // Recorded as retained before the (blocking, possibly long) snapshot: a
@@ -142,16 +151,6 @@ export function createEnvironmentWatch(config: EnvironmentWatchConfig): Environm
       await write({ ...checking, state: 'retained', snapshot: { status: 'writing', file: `${SNAPSHOTS_DIR}/${name}`, probe: probeKey(key, worker) } });
       await write({ ...checking, state: 'retained', snapshot: snapshot(ref, key, idleHeap) });
     }
-  }
-
-  /** Records the environments of `entries` that are gone as released; returns the others. */
-  async function releaseCollected(entries: readonly Waiting[]): Promise<Waiting[]> {
-    const alive: Waiting[] = [];
-    for (const entry of entries) {
-      if (entry.ref.deref() === undefined) await entry.write({ ...entry.checking, state: 'released' });
-      else alive.push(entry);
-    }
-    return alive;
   }
 
   async function check(batch: readonly Waiting[]): Promise<void> {
@@ -203,7 +202,7 @@ export function createEnvironmentWatch(config: EnvironmentWatchConfig): Environm
       // Released environments a GC of the runner's own already collected are told without one.
       const stillWaiting: Waiting[] = [];
       for (const entry of waiting) {
-        if (entry.ref.deref() === undefined) checks = checks.then(() => entry.write({ ...entry.checking, state: 'released' })).catch(() => undefined);
+        if (entry.ref.deref() === undefined) checks = checks.then(() => released(entry)).catch(() => undefined);
         else stillWaiting.push(entry);
       }
       waiting = stillWaiting;
