@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFERRED_SUITES, deferredSuites, kindProblems } from './support/kinds.js';
+import { mainPidProbe, readMainPid } from './support/jest-leaks.js';
 import { copyFixture, output, readReport, runJest, type EnvName } from './support/projects.js';
 
 const RUNS: Array<[EnvName, string[]]> = [
@@ -21,9 +22,16 @@ describe('verdicts from repetition (fixtures/jest-kinds)', () => {
 
   it('gives the same verdicts with snapshots on, and each leak\'s first culprit with its growing site', async () => {
     const dir = copyFixture('jest-30', 'jest-kinds');
-    const result = await runJest('jest-30', dir, ['-w', '2'], { cli: ['--heap-snapshots'] });
+    const result = await runJest('jest-30', dir, ['-w', '2', ...mainPidProbe(dir)], { cli: ['--heap-snapshots'] });
     expect(result.code, output(result)).toBe(0);
-    expect(readReport(dir).scopes.filter((s) => s.verdict === 'leak' && s.snapshots).length).toBe(8);
+    const explained = readReport(dir).scopes.filter((s) => s.verdict === 'leak' && s.snapshots);
+    expect(explained.length).toBe(8);
+    // The files run again are few and fast, which Jest runs in band, in its main process (the probe wrote
+    // the second run's pid last). They ran in workers, as in the first run (HEAPLENS_IN_WORKERS).
+    const pids = new Set(explained.map((s) => Number(/__t0-p(\d+)-w[12]__/.exec(s.snapshots!.after)?.[1])));
+    expect(pids.size, [...pids].join(' ')).toBeGreaterThan(0);
+    expect(pids.has(readMainPid(dir)), [...pids].join(' ')).toBe(false);
+    for (const pid of pids) expect(pid).toBeGreaterThan(0);
     expect(kindProblems(readReport(dir), 'js'), output(result)).toEqual([]);
     expect(result.stderr).toMatch(/1\. routeHandler \(closure\) ×5,700, retains [\d.]+ MB, allocated at src\/handlers\.js:4:\d+ in \d+ tests/);
   });

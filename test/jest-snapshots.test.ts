@@ -133,6 +133,13 @@ describe.each(runs)('jest 30, $name', ({ args, options, threads, keepAll }) => {
       // One hash per scope, shared by its pair.
       expect(after![1], at).toBe(before![1]);
       hashes.add(before![1]!);
+      if (!keepAll) {
+        // The second run's pairs come from workers, as the first run's verdicts did, not from Jest's main
+        // process (the probe wrote its pid last). test/jest-kinds.test.ts has a re-run Jest would run in band.
+        const pid = Number(/__t0-p(\d+)-w[12]__/.exec(scope.snapshots!.after)?.[1]);
+        expect(pid, scope.snapshots!.after).toBeGreaterThan(0);
+        expect(pid, scope.snapshots!.after).not.toBe(mainPid);
+      }
       for (const path of [scope.snapshots!.before, scope.snapshots!.after]) {
         expect(head(join(outDir, path)), path).toMatch(/^\{"snapshot":\{"meta":/);
       }

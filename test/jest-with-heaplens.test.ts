@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HeaplensConfigError, type ResolvedOptions } from '../src/core/options.js';
-import { ENVIRONMENT_PATH, outDirIgnorePattern, REPORTER_PATH, SETUP_PATH, withHeaplens, type JestConfigLike } from '../src/jest/index.js';
+import { ENVIRONMENT_PATH, NO_WORKER_RESTART, outDirIgnorePattern, REPORTER_PATH, SETUP_PATH, withHeaplens, type JestConfigLike } from '../src/jest/index.js';
 import { MB } from './support/records.js';
 import { configErrorOf } from './support/config-error.js';
 
@@ -202,6 +202,21 @@ describe('withHeaplens on a config object', () => {
     const config = withHeaplens<JestConfigLike>({ rootDir: tmp }, options);
     const resolved = resolvedFor(tmp, { snapshots: true, outDir: join(tmp, 'ci-out') });
     expect(config.reporters).toEqual(['default', [REPORTER_PATH, { resolved }]]);
+  });
+
+  it("keeps the CLI's re-run in workers when the first run used them (HEAPLENS_IN_WORKERS), and only then", () => {
+    const list = join(tmp, 'files.json');
+    writeFileSync(list, JSON.stringify(['test/a.test.js']));
+    process.env.HEAPLENS_IN_WORKERS = '1';
+    // Not the re-run (no HEAPLENS_FILES): Jest decides as it always does.
+    expect(withHeaplens<JestConfigLike>({ rootDir: tmp }, options)).not.toHaveProperty('workerIdleMemoryLimit');
+    process.env.HEAPLENS_FILES = list;
+    expect(withHeaplens<JestConfigLike>({ rootDir: tmp }, options).workerIdleMemoryLimit).toBe(NO_WORKER_RESTART);
+    // The user's own limit stays.
+    expect(withHeaplens<JestConfigLike>({ rootDir: tmp, workerIdleMemoryLimit: '512MB' }, options).workerIdleMemoryLimit).toBe('512MB');
+    // The first run ran in band: so does the re-run.
+    delete process.env.HEAPLENS_IN_WORKERS;
+    expect(withHeaplens<JestConfigLike>({ rootDir: tmp }, options)).not.toHaveProperty('workerIdleMemoryLimit');
   });
 });
 

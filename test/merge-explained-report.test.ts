@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filesToExplain, mergeExplained, NOT_RERUN, RERUN_MISSED, scopesToExplain, withoutExplanation } from '../src/report/merge-explained.js';
+import { filesToExplain, mergeExplained, NOT_RERUN, ranInWorkers, RERUN_MISSED, scopesToExplain, withoutExplanation } from '../src/report/merge-explained.js';
 import type { ReportCulprit, ReportEnvironment } from '../src/report/schema.js';
 import { MB, report, scope } from './support/reports.js';
 
@@ -16,6 +16,17 @@ describe('filesToExplain', () => {
     });
     expect(filesToExplain(first)).toEqual(['b.test.ts', 'd.test.ts']);
     expect(filesToExplain(report({ scopes: [scope('ok', 'a.test.ts', 'A', 0)] }))).toEqual([]);
+  });
+});
+
+describe('ranInWorkers', () => {
+  const at = (threadId: number, pid: number) => ({ ...scope('leak', 'a.test.ts', 'A', 2 * MB), worker: { threadId, pid, workerId: '1' } });
+  it('is true for two processes or a worker thread among the scopes and environments, false for one main thread (in band)', () => {
+    expect(ranInWorkers(report({ scopes: [at(0, 7), at(0, 7)] }))).toBe(false);
+    expect(ranInWorkers(report({ scopes: [at(0, 7), at(0, 8)] }))).toBe(true);
+    expect(ranInWorkers(report({ scopes: [at(0, 8)], retainedEnvironments: [environment('d.test.ts', null)] }))).toBe(true);
+    expect(ranInWorkers(report({ scopes: [at(2, 7)] }))).toBe(true);
+    expect(ranInWorkers(report())).toBe(false);
   });
 });
 

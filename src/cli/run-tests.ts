@@ -24,7 +24,7 @@ import pc from 'picocolors';
 import { EXPLAIN_DIR, joinInside, SNAPSHOTS_DIR } from '../core/paths.js';
 import { ENV } from '../core/env.js';
 import { writeReport } from '../report/emit.js';
-import { filesToExplain, mergeExplained, scopesToExplain, withoutExplanation } from '../report/merge-explained.js';
+import { filesToExplain, mergeExplained, ranInWorkers, scopesToExplain, withoutExplanation } from '../report/merge-explained.js';
 import { renderTerminal } from '../report/render-terminal.js';
 import type { Report } from '../report/schema.js';
 import type { CliCommand } from './args.js';
@@ -99,6 +99,8 @@ async function explain(cli: RunCli, first: Report, files: readonly string[], wor
     [ENV.files]: listPath,
     [ENV.snapshotScopes]: scopesPath,
     [ENV.quiet]: '1',
+    // Run the files the way the first run did (Jest would run a few fast files in band; see withHeaplens()).
+    ...(ranInWorkers(first) ? { [ENV.inWorkers]: '1' } : {}),
   };
   const again = await runPass(cli.command, env, handshakePath);
   if (!again.report) {

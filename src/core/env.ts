@@ -22,6 +22,12 @@ export const ENV = {
    * `[file, suite]` pairs) that get snapshots; the others run without.
    */
   snapshotScopes: 'HEAPLENS_SNAPSHOT_SCOPES',
+  /**
+   * Set by the CLI for the same run when the first run's files ran in worker
+   * processes or threads: the Jest adapter keeps Jest from running the few
+   * files of the second run in band (see withHeaplens()).
+   */
+  inWorkers: 'HEAPLENS_IN_WORKERS',
 } as const;
 
 /** The flag users pass after `--` (`vitest run -- --heap-snapshots`). */
@@ -80,6 +86,11 @@ export function readSnapshotScopes(env: NodeJS.ProcessEnv): SnapshotScope[] | nu
 /** Whether the reporter leaves printing the report to the `heaplens` CLI. */
 export function quietReport(env: NodeJS.ProcessEnv): boolean {
   return flag(env[ENV.quiet]) === true;
+}
+
+/** Whether HEAPLENS_IN_WORKERS asks the runner to run the test files in workers. */
+export function inWorkersRequested(env: NodeJS.ProcessEnv): boolean {
+  return flag(env[ENV.inWorkers]) === true;
 }
 
 /**

@@ -19,6 +19,16 @@ export function filesToExplain(report: Report): string[] {
   return [...files].sort();
 }
 
+/**
+ * Whether the first run's test files ran in worker processes or threads
+ * (two processes, or a thread other than a main thread, among its scopes and
+ * environments), so that the second run can run its few files the same way.
+ */
+export function ranInWorkers(report: Report): boolean {
+  const workers = [...report.scopes, ...report.retainedEnvironments].map((s) => s.worker);
+  return workers.some((w) => w.threadId !== 0) || new Set(workers.map((w) => w.pid)).size > 1;
+}
+
 /** The scopes of those files that get snapshots in the second run: the leaks (the others run, without snapshots). */
 export function scopesToExplain(report: Report): Array<[file: string, suite: string]> {
   return report.scopes.filter((s) => s.verdict === 'leak').map((s): [string, string] => [s.file, s.suite]);
