@@ -1,7 +1,7 @@
 import { transformSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import type { Attribution, SiteRecord } from '../src/core/attribution.js';
-import { createSourceMapper } from '../src/core/source-positions.js';
+import { cachingInlineMaps, createSourceMapper } from '../src/core/source-positions.js';
 import { vitestSourceMaps } from '../src/vitest/module-source-maps.js';
 import { scratchFiles } from './support/files.js';
 
@@ -114,5 +114,33 @@ describe('source maps the runner keeps (Vitest 5)', () => {
     const raw = JSON.parse(map) as object;
     const global = { __vitest_worker__: { evaluatedModules: { getModuleById: () => ({}), getModuleSourceMapById: () => ({ map: raw }) } } };
     expect(vitestSourceMaps(global)(FILE)).toBe(raw);
+  });
+});
+
+describe('inline source maps decoded once per script URL and map', () => {
+  it('decodes an inline map again only for another URL or map, and a map file every time', async () => {
+    const decoded: string[] = [];
+    const decode = cachingInlineMaps((sourceMapUrl, scriptUrl) => {
+      decoded.push(`${scriptUrl} ${sourceMapUrl}`);
+      return { sourceMapUrl };
+    });
+    const data = 'data:application/json;base64,e30=';
+    const first = decode(data, '/proj/src/a.js');
+    // Jest's next test file compiles the module again: a new script id, the same URL and map.
+    expect(decode(data, '/proj/src/a.js')).toBe(first);
+    decode(data, '/proj/src/b.js');
+    decode('data:application/json;base64,e30K', '/proj/src/a.js');
+    decode('a.js.map', '/proj/src/a.js');
+    decode('a.js.map', '/proj/src/a.js');
+    expect(decoded).toEqual([`/proj/src/a.js ${data}`, `/proj/src/b.js ${data}`, '/proj/src/a.js data:application/json;base64,e30K', '/proj/src/a.js a.js.map', '/proj/src/a.js a.js.map']);
+  });
+
+  it('maps the same module compiled twice (two script ids) to the same source', async () => {
+    const inlined = `data:application/json;base64,${Buffer.from(map).toString('base64')}`;
+    const toSource = createSourceMapper(async (ids) => new Map([...ids].map((id) => [id, inlined])));
+    const again = attributionAt(FILE);
+    const second = { ...again, sites: again.sites.map((s) => ({ ...s, generated: { ...s.generated!, scriptId: '43' } })), frames: [] };
+    expect((await toSource(attributionAt(FILE), ROOT)).sites[0]!.site).toBe('src/jobs.ts:5:17');
+    expect((await toSource(second, ROOT)).sites[0]!.site).toBe('src/jobs.ts:5:17');
   });
 });

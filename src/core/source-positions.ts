@@ -90,6 +90,28 @@ function runnerMap(runnerMaps: ((scriptUrl: string) => object | null) | undefine
 const MAX_SOURCE_MAPS = 64;
 
 /**
+ * `decode`, keeping what it made of inline maps (`data:` URLs), by script URL and map, the latest
+ * MAX_SOURCE_MAPS. Jest compiles a project's modules again for every test file: a new script id each
+ * time, the same code and map; decoding was most of the cost of mapping (on luxon, Jest 29 +
+ * babel-jest, ~200 ms per worker). A map in a file is decoded each time: the file can change.
+ */
+export function cachingInlineMaps<M>(decode: (sourceMapUrl: string, scriptUrl: string) => M | null): (sourceMapUrl: string, scriptUrl: string) => M | null {
+  const inline = new Map<string, M | null>();
+  return (sourceMapUrl, scriptUrl) => {
+    if (!sourceMapUrl.startsWith('data:')) return decode(sourceMapUrl, scriptUrl);
+    const key = `${scriptUrl}\n${sourceMapUrl}`;
+    if (inline.has(key)) return inline.get(key)!;
+    const map = decode(sourceMapUrl, scriptUrl);
+    inline.set(key, map);
+    for (const oldest of inline.keys()) {
+      if (inline.size <= MAX_SOURCE_MAPS) break;
+      inline.delete(oldest);
+    }
+    return map;
+  };
+}
+
+/**
  * Maps an attribution's sites and frames back to the user's sources. Source
  * maps are looked up by script id, which stays the same for a script's life,
  * so only scripts not seen before are looked up: first in the maps the runner
@@ -103,6 +125,7 @@ export function createSourceMapper(
   runnerMaps?: (scriptUrl: string) => object | null,
 ) {
   const maps = new Map<string, SourceMap | null>();
+  const load = cachingInlineMaps(loadSourceMap);
   /** Lines of the file on disk of a script with no map (null: none to read), read once per script. */
   const lineCounts = new Map<string, number | null>();
   const inTransformedCode = (at: NonNullable<Attribution['sites'][number]['generated']>): boolean => {
@@ -126,7 +149,7 @@ export function createSourceMapper(
       const found = await lookup(new Set(askDebugger.keys()));
       for (const [id, scriptUrl] of askDebugger) {
         const url = found.get(id);
-        maps.set(id, url ? loadSourceMap(url, scriptUrl) : null);
+        maps.set(id, url ? load(url, scriptUrl) : null);
       }
     }
     if (unknown.size > 0) {
