@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFERRED_SUITES, deferredSuites, kindProblems } from './support/kinds.js';
-import { mainPidProbe, readMainPid } from './support/jest-leaks.js';
+import { mainPidProbe, readMainPid, snapshotPid } from './support/jest-leaks.js';
 import { copyFixture, output, readReport, runJest, type EnvName } from './support/projects.js';
 
 const RUNS: Array<[EnvName, string[]]> = [
@@ -28,7 +28,7 @@ describe('verdicts from repetition (fixtures/jest-kinds)', () => {
     expect(explained.length).toBe(8);
     // The files run again are few and fast, which Jest runs in band, in its main process (the probe wrote
     // the second run's pid last). They ran in workers, as in the first run (HEAPLENS_IN_WORKERS).
-    const pids = new Set(explained.map((s) => Number(/__t0-p(\d+)-w[12]__/.exec(s.snapshots!.after)?.[1])));
+    const pids = new Set(explained.map((s) => snapshotPid(s.snapshots!.after)));
     expect(pids.size, [...pids].join(' ')).toBeGreaterThan(0);
     expect(pids.has(readMainPid(dir)), [...pids].join(' ')).toBe(false);
     for (const pid of pids) expect(pid).toBeGreaterThan(0);

@@ -11,6 +11,7 @@ import {
   RETAINED_FILES,
   retainedPathProblems,
   scopeSnapshotPattern,
+  snapshotPid,
 } from './support/jest-leaks.js';
 import { copyFixture, output, readReport, runJest, verdicts, type RunOptions, type RunResult } from './support/projects.js';
 import { reportProblems } from './support/report-shape.js';
@@ -136,7 +137,7 @@ describe.each(runs)('jest 30, $name', ({ args, options, threads, keepAll }) => {
       if (!keepAll) {
         // The second run's pairs come from workers, as the first run's verdicts did, not from Jest's main
         // process (the probe wrote its pid last). test/jest-kinds.test.ts has a re-run Jest would run in band.
-        const pid = Number(/__t0-p(\d+)-w[12]__/.exec(scope.snapshots!.after)?.[1]);
+        const pid = snapshotPid(scope.snapshots!.after);
         expect(pid, scope.snapshots!.after).toBeGreaterThan(0);
         expect(pid, scope.snapshots!.after).not.toBe(mainPid);
       }

@@ -89,6 +89,17 @@ function runnerMap(runnerMaps: ((scriptUrl: string) => object | null) | undefine
 /** Decoded source maps a worker keeps. */
 const MAX_SOURCE_MAPS = 64;
 
+/** Deletes a map's oldest entries (insertion order) down to `limit`; returns their keys. */
+function dropOldest<K>(map: Map<K, unknown>, limit: number): K[] {
+  const dropped: K[] = [];
+  for (const key of map.keys()) {
+    if (map.size <= limit) break;
+    map.delete(key);
+    dropped.push(key);
+  }
+  return dropped;
+}
+
 /**
  * `decode`, keeping what it made of inline maps (`data:` URLs), by script URL and map, the latest
  * MAX_SOURCE_MAPS. Jest compiles a project's modules again for every test file: a new script id each
@@ -103,10 +114,7 @@ export function cachingInlineMaps<M>(decode: (sourceMapUrl: string, scriptUrl: s
     if (inline.has(key)) return inline.get(key)!;
     const map = decode(sourceMapUrl, scriptUrl);
     inline.set(key, map);
-    for (const oldest of inline.keys()) {
-      if (inline.size <= MAX_SOURCE_MAPS) break;
-      inline.delete(oldest);
-    }
+    dropOldest(inline, MAX_SOURCE_MAPS);
     return map;
   };
 }
@@ -152,13 +160,7 @@ export function createSourceMapper(
         maps.set(id, url ? load(url, scriptUrl) : null);
       }
     }
-    if (unknown.size > 0) {
-      for (const id of maps.keys()) {
-        if (maps.size <= MAX_SOURCE_MAPS) break;
-        maps.delete(id);
-        lineCounts.delete(id);
-      }
-    }
+    if (unknown.size > 0) for (const id of dropOldest(maps, MAX_SOURCE_MAPS)) lineCounts.delete(id);
     const unmapped = new Set<string>();
     for (const item of [...attribution.sites, ...attribution.frames]) {
       const at = item.generated;

@@ -122,6 +122,11 @@ export function mainPidProbe(dir: string): string[] {
   return ['--globalSetup', path];
 }
 
+/** The pid in a scope snapshot's file name (its worker tag, `t0-p<pid>-w<id>`), or NaN. */
+export function snapshotPid(path: string): number {
+  return Number(/__t0-p(\d+)-w[12]__/.exec(path)?.[1]);
+}
+
 export function readMainPid(dir: string): number {
   const pid = Number(readFileSync(join(dir, PID_FILE), 'utf8'));
   if (!Number.isInteger(pid) || pid <= 0) throw new Error(`bad main pid in ${PID_FILE}`);
