@@ -197,14 +197,41 @@ describe('createEnvironmentWatch', () => {
     const watched = await watch.watch(key, environment);
     environment = null;
     watched.tornDown();
-    // A GC of the runner's own (here, the test's), in a later job than the WeakRef's.
+    // A GC of the runner's own (here, the test's), in a later job than the WeakRef's; V8 runs the
+    // FinalizationRegistry callback that tells the watch as a task after it.
     await new Promise((resolve) => setImmediate(resolve));
     gc();
-    await new Promise((resolve) => setImmediate(resolve));
-    gc();
+    await new Promise((resolve) => setTimeout(resolve, 20));
     const gcs = await majorGcsDuring(() => watch.watch({ file: 'test/next.test.ts', project: '' }, {}));
     expect(gcs).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(readRecord(outDir, key).state).toBe('released');
+  });
+
+  it('keeps no torn-down environment alive while the next file runs, so that the GCs of that file collect it', async () => {
+    const { watch, outDir } = watchWith({}, { files: CHECK_BATCH, idleMs: 60_000 });
+    const gc = getGc();
+    let collected = false;
+    const observer = new FinalizationRegistry(() => {
+      collected = true;
+    });
+    const key = { file: 'test/previous.test.ts', project: '' };
+    let environment: object | null = { rows: Array.from({ length: 10_000 }, (_, i) => ({ i })) };
+    observer.register(environment, key.file);
+    const watched = await watch.watch(key, environment);
+    environment = null;
+    watched.tornDown();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    // The next file's setup, then a GC while it runs (a tracked scope's reading), in the same job: Jest
+    // runs a file of synchronous tests from setup to end without returning to the event loop. A watch
+    // that looked at the waiting environment with deref() here would keep it alive through that GC.
+    await watch.watch({ file: 'test/next.test.ts', project: '' }, {});
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(collected).toBe(true);
+    // And the check that follows needs no GC of its own to tell it.
+    const gcs = await majorGcsDuring(() => watch.idle());
+    expect(gcs).toBe(0);
     expect(readRecord(outDir, key).state).toBe('released');
   });
 

@@ -64,11 +64,14 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** Records a torn-down environment as released (its global was collected). */
 const released = (entry: Waiting) => entry.write({ ...entry.checking, state: 'released' });
 
-/** Records the environments of `entries` that are gone as released; returns the others. */
-async function releaseCollected(entries: readonly Waiting[]): Promise<Waiting[]> {
+/**
+ * Records the environments of `entries` that are gone as released; returns the others. `deref` only after a
+ * GC of the check's own: a successful `deref()` keeps its target alive until the end of the job (see Waiting).
+ */
+async function releaseCollected(entries: readonly Waiting[], deref: boolean): Promise<Waiting[]> {
   const alive: Waiting[] = [];
   for (const entry of entries) {
-    if (entry.ref.deref() === undefined) await released(entry);
+    if (entry.gone.collected || (deref && entry.ref.deref() === undefined)) await released(entry);
     else alive.push(entry);
   }
   return alive;
@@ -79,9 +82,24 @@ export function probeKey(key: EnvironmentKey, worker: WorkerIdentity): string {
   return `__heaplens_environment_probe_${shortHash(key.file, key.project, String(worker.pid), String(worker.threadId))}`;
 }
 
-/** A torn-down environment whose check is still to come. */
+/** Set by the watch's FinalizationRegistry once V8 has collected the environment's global. */
+interface Gone {
+  collected: boolean;
+}
+
+/**
+ * A torn-down environment whose check is still to come.
+ *
+ * Whether it is gone is told by `gone`, not by `ref.deref()`, until the check: a `deref()` that finds the
+ * target adds it to V8's kept objects (the spec's AddToKeptObjects), which hold it strongly until the job
+ * ends, and a Jest file whose tests are synchronous runs from its environment's setup to its end in one
+ * job. Looking at every waiting environment that way at the next file's setup (as this watch once did)
+ * kept each one alive through every GC of the files after it until its batch was checked: up to 8
+ * environments of ~2.5 MB each on the bench, and each scope's reading GC marked a heap twice the size.
+ */
 interface Waiting {
   readonly ref: WeakRef<object>;
+  readonly gone: Gone;
   readonly key: EnvironmentKey;
   readonly checking: EnvironmentRecord;
   readonly write: (record: EnvironmentRecord) => Promise<void>;
@@ -111,6 +129,10 @@ export function createEnvironmentWatch(config: EnvironmentWatchConfig): Environm
   let idleTimer: ReturnType<typeof setTimeout> | null = null;
   let unrequestedSnapshots = 0;
   const writer = createSnapshotWriter(options, worker);
+  /** Tells each waiting environment once V8 has collected its global (its callback runs as a task after that GC). */
+  const collected = new FinalizationRegistry<Gone>((gone) => {
+    gone.collected = true;
+  });
 
   async function settledMeasurement(): Promise<Measurement> {
     await settleGc(gc, { probe: () => readMeasurement().usedHeap });
@@ -143,7 +165,7 @@ export function createEnvironmentWatch(config: EnvironmentWatchConfig): Environm
   async function confirm(alive: readonly Waiting[]): Promise<void> {
     await later(CONFIRM_DELAY_MS);
     const idleHeap = await settledMeasurement();
-    for (const { ref, key, checking, write } of await releaseCollected(alive)) {
+    for (const { ref, key, checking, write } of await releaseCollected(alive, true)) {
       mkdirSync(snapshotsDir, { recursive: true });
       const name = environmentSnapshotName(key.file, key.project, worker);
       // Recorded as retained before the (blocking, possibly long) snapshot: a
@@ -154,22 +176,23 @@ export function createEnvironmentWatch(config: EnvironmentWatchConfig): Environm
   }
 
   async function check(batch: readonly Waiting[]): Promise<void> {
-    // One forced full GC collects a released environment (its vm context and
-    // global) at once: on the bench, all 40 of 40 in every batch. Only when
-    // some are still alive does a second one follow, after a turn: Node's weak
+    // Environments a GC since their teardown already collected (the reading
+    // GC of a tracked scope in a later file, or one of the runner's) are
+    // released with no GC of the check's own. For the others, one forced full
+    // GC collects a released environment (its vm context and global) at
+    // once: on the bench, all 40 of 40 in every batch. Only when some are
+    // still alive does a second one follow, after a turn: Node's weak
     // callbacks for a vm context can need the turn to let go of it, and the
-    // second GC frees what they released. (The GC that reading a scope's
-    // allocation profile forces is not enough: it is not a forced GC, and the
-    // bench's environments outlived 7 of them. Why was not pinned down; V8
-    // retaining maps through unforced GCs, a map keeping its context alive,
-    // would explain it.) The WeakRefs were made in earlier jobs, so this one
-    // does not keep their targets alive.
+    // second GC frees what they released. The WeakRefs were made and never
+    // dereferenced in earlier jobs, so this one does not keep their targets alive.
+    let alive = await releaseCollected(batch, false);
+    if (alive.length === 0) return;
     gc();
-    let alive = await releaseCollected(batch);
+    alive = await releaseCollected(alive, true);
     if (alive.length === 0) return;
     await nextTurn();
     gc();
-    alive = await releaseCollected(alive);
+    alive = await releaseCollected(alive, true);
     if (alive.length > 0) await confirm(alive);
   }
 
@@ -199,10 +222,11 @@ export function createEnvironmentWatch(config: EnvironmentWatchConfig): Environm
   return {
     async watch(key, global) {
       cancelIdle();
-      // Released environments a GC of the runner's own already collected are told without one.
+      // Released environments a GC of the runner's own already collected are told without one (and without
+      // deref(): see Waiting).
       const stillWaiting: Waiting[] = [];
       for (const entry of waiting) {
-        if (entry.ref.deref() === undefined) checks = checks.then(() => released(entry)).catch(() => undefined);
+        if (entry.gone.collected) checks = checks.then(() => released(entry)).catch(() => undefined);
         else stillWaiting.push(entry);
       }
       waiting = stillWaiting;
@@ -228,6 +252,8 @@ export function createEnvironmentWatch(config: EnvironmentWatchConfig): Environm
       };
       await write(base);
       const ref = new WeakRef(global);
+      const gone: Gone = { collected: false };
+      collected.register(global, gone);
       let scheduled = false;
       return {
         tornDown() {
@@ -242,7 +268,7 @@ export function createEnvironmentWatch(config: EnvironmentWatchConfig): Environm
             checks = checks.then(() => write({ ...checking, state: 'released', error: `the environment check failed: ${(error as Error).message}` })).catch(() => undefined);
             return;
           }
-          waiting.push({ ref, key, checking, write });
+          waiting.push({ ref, gone, key, checking, write });
           cancelIdle();
           // Not unref'd: the reporter waits for this check before Jest stops the worker.
           idleTimer = setTimeout(() => void checkWaiting(), idleMs);
