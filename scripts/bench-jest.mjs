@@ -4,11 +4,13 @@
 //   logHeapUsage  Jest's --logHeapUsage (a peer: GC + heap figure per file, no verdicts)
 //   detectLeaks   Jest's --detectLeaks (the peer of the environment check: yes/no per file, no holder)
 //   envCheck      withHeaplens(), no trackHeap(): only the retained-environment check per file
+//   floor         no heaplens: only what tracking cannot do without (allocation sampling at heaplens'
+//                 interval, one profile read, so one full GC, per file; floorSetupSource in bench/suite.mjs)
 //   heaplens      withHeaplens() with trackHeap() in every describe (80 scopes) + the environment check
 //   snapshots, leaky:*, snapshotsAll  `heaplens --heap-snapshots` through the CLI (see runSnapshotVariants
 //                 in bench/suite.mjs): on this suite, on the suite with 2 leaking files (against leaky:baseline),
 //                 and with --keep-snapshots all
-//   heavy:*       baseline and heaplens again with ~100 MB held in each worker (bench/ballast.mjs, like
+//   heavy:*       baseline, floor and heaplens again with ~100 MB held in each worker (bench/ballast.mjs, like
 //                 ts-jest's TypeScript), each heavy variant's ratio against heavy:baseline
 // and prints wall times (median of RUNS) and ratios against the baseline.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,7 +18,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { ENVS_DIR, envNode, packHeaplens, prepareEnv } from './envs.mjs';
 import { comparedProjects } from './bench/compare-ref.mjs';
-import { LEAKY_FILES, leakyFileBody, printTimes, runSnapshotVariants, testFileBody, timeCommand } from './bench/suite.mjs';
+import { floorSetupSource, LEAKY_FILES, leakyFileBody, printTimes, runSnapshotVariants, testFileBody, timeCommand } from './bench/suite.mjs';
 import { BALLAST_MB, writeJestBallast } from './bench/ballast.mjs';
 
 const FILES = 40;
@@ -34,16 +36,18 @@ function testFile(i, leaky) {
   return leaky && i < LEAKY_FILES ? leakyFileBody(i, header) : testFileBody(i, header);
 }
 
-/** kind: 'none' (no heaplens), 'env' (withHeaplens, no trackHeap), 'track' (both); heavy: ~100 MB per worker; leaky: LEAKY_FILES leak. */
+/** kind: 'none' (no heaplens), 'floor' (floorSetupSource), 'env' (withHeaplens, no trackHeap), 'track' (both); heavy: ~100 MB per worker; leaky: LEAKY_FILES leak. */
 function makeProject(name, kind, heavy = false, leaky = false) {
   const dir = join(ENVS_DIR, 'jest-30', 'projects', name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'test'), { recursive: true });
   writeFileSync(join(dir, 'package.json'), '{ "private": true, "type": "commonjs" }\n');
-  const config = JSON.stringify({ testMatch: ['<rootDir>/test/**/*.test.js'], ...(heavy ? writeJestBallast(dir) : {}) });
+  const floor = kind === 'floor' ? { setupFilesAfterEnv: ['<rootDir>/floor-setup.js'] } : {};
+  if (kind === 'floor') writeFileSync(join(dir, 'floor-setup.js'), floorSetupSource('jest'));
+  const config = JSON.stringify({ testMatch: ['<rootDir>/test/**/*.test.js'], ...floor, ...(heavy ? writeJestBallast(dir) : {}) });
   writeFileSync(
     join(dir, 'jest.config.js'),
-    kind === 'none'
+    kind === 'none' || kind === 'floor'
       ? `module.exports = ${config};\n`
       : `const { withHeaplens } = require('heaplens/jest');\nmodule.exports = withHeaplens(${config});\n`,
   );
@@ -70,11 +74,13 @@ const countFalsePositives = (output) => {
 };
 
 const baselineDir = makeProject('bench-jest-baseline', 'none');
+const floorDir = makeProject('bench-jest-floor', 'floor');
 const envDir = makeProject('bench-jest-env', 'env');
 const trackDir = makeProject('bench-jest-heaplens', 'track');
 const leakyBaselineDir = makeProject('bench-jest-leaky-baseline', 'none', false, true);
 const leakyDir = makeProject('bench-jest-leaky', 'track', false, true);
 const heavyBaselineDir = makeProject('bench-jest-heavy-baseline', 'none', true);
+const heavyFloorDir = makeProject('bench-jest-heavy-floor', 'floor', true);
 const heavyTrackDir = makeProject('bench-jest-heavy-heaplens', 'track', true);
 // BENCH_COMPARE=<git ref>[,<ref>...]: the same tracked suite with heaplens built from those commits (see bench/compare-ref.mjs).
 const compared = comparedProjects((short) => makeProject(`bench-jest-heaplens-${short}`, 'track')).map(({ short, dir }) => ({ name: `heaplens@${short}`, run: () => timeRun(dir, []) }));
@@ -83,10 +89,12 @@ const variants = [
   { name: 'logHeapUsage', run: () => timeRun(baselineDir, ['--logHeapUsage']) },
   { name: 'detectLeaks', run: () => timeRun(baselineDir, ['--detectLeaks'], {}, countFalsePositives) },
   { name: 'envCheck', run: () => timeRun(envDir, []) },
+  { name: 'floor', run: () => timeRun(floorDir, []) },
   { name: 'heaplens', run: () => timeRun(trackDir, []) },
   ...compared,
   { name: 'leaky:baseline', run: () => timeRun(leakyBaselineDir, []) },
   { name: 'heavy:baseline', run: () => timeRun(heavyBaselineDir, []) },
+  { name: 'heavy:floor', run: () => timeRun(heavyFloorDir, []) },
   { name: 'heavy:heaplens', run: () => timeRun(heavyTrackDir, []) },
 ];
 // BENCH_ONLY=baseline,heaplens,...: run only those variants (an A/B with more runs); snapshots only when named.

@@ -2,11 +2,13 @@
 // Runs the same generated suite, in the same session, as
 //   baseline      Vitest without heaplens
 //   logHeapUsage  Vitest's own --logHeapUsage (the peer: no GC, no verdicts)
+//   floor         no heaplens: only what tracking cannot do without (allocation sampling at heaplens'
+//                 interval, one profile read, so one full GC, per file; floorSetupSource in bench/suite.mjs)
 //   heaplens      heaplens() with trackHeap() in every describe (80 scopes)
 //   snapshots, leaky:*, snapshotsAll  `heaplens --heap-snapshots` through the CLI (see runSnapshotVariants
 //                 in bench/suite.mjs): on this suite, on the suite with 2 leaking files (against leaky:baseline),
 //                 and with --keep-snapshots all
-//   heavy:*       baseline and heaplens again with ~100 MB held in each worker (bench/ballast.mjs),
+//   heavy:*       baseline, floor and heaplens again with ~100 MB held in each worker (bench/ballast.mjs),
 //                 each heavy variant's ratio against heavy:baseline
 // and prints wall times (median of RUNS) and ratios against the baseline.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +16,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { ENVS_DIR, envNode, packHeaplens, prepareEnv } from './envs.mjs';
 import { comparedProjects } from './bench/compare-ref.mjs';
-import { LEAKY_FILES, leakyFileBody, printTimes, runSnapshotVariants, testFileBody, timeCommand } from './bench/suite.mjs';
+import { floorSetupSource, LEAKY_FILES, leakyFileBody, printTimes, runSnapshotVariants, testFileBody, timeCommand } from './bench/suite.mjs';
 import { BALLAST_MB, writeVitestBallast } from './bench/ballast.mjs';
 
 const FILES = 40;
@@ -32,12 +34,18 @@ function testFile(i, leaky) {
   return leaky && i < LEAKY_FILES ? leakyFileBody(i, header) : testFileBody(i, header);
 }
 
-/** heavy: ~100 MB per worker; leaky: LEAKY_FILES files leak. */
-function makeProject(name, withHeaplens, heavy = false, leaky = false) {
+/** kind: 'none' (no heaplens), 'floor' (floorSetupSource), 'track' (heaplens); heavy: ~100 MB per worker; leaky: LEAKY_FILES files leak. */
+function makeProject(name, kind, heavy = false, leaky = false) {
   const dir = join(ENVS_DIR, 'vitest-4', 'projects', name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'test'), { recursive: true });
-  const test = JSON.stringify({ include: ['test/**/*.test.ts'], ...(heavy ? writeVitestBallast(dir) : {}) });
+  const withHeaplens = kind === 'track';
+  const ballast = heavy ? writeVitestBallast(dir) : { setupFiles: [] };
+  if (kind === 'floor') {
+    writeFileSync(join(dir, 'floor-setup.ts'), floorSetupSource('vitest'));
+    ballast.setupFiles.push('./floor-setup.ts');
+  }
+  const test = JSON.stringify({ include: ['test/**/*.test.ts'], ...(ballast.setupFiles.length > 0 ? ballast : {}) });
   writeFileSync(
     join(dir, 'vitest.config.ts'),
     withHeaplens
@@ -53,21 +61,25 @@ function timeRun(dir, extraArgs, extraEnv = {}) {
   return timeCommand(node, [vitest, 'run', `--pool=${POOL}`, ...extraArgs], dir, extraEnv);
 }
 
-const baselineDir = makeProject('bench-baseline', false);
-const heaplensDir = makeProject('bench-heaplens', true);
-const leakyBaselineDir = makeProject('bench-leaky-baseline', false, false, true);
-const leakyDir = makeProject('bench-leaky', true, false, true);
-const heavyBaselineDir = makeProject('bench-heavy-baseline', false, true);
-const heavyHeaplensDir = makeProject('bench-heavy-heaplens', true, true);
+const baselineDir = makeProject('bench-baseline', 'none');
+const floorDir = makeProject('bench-floor', 'floor');
+const heaplensDir = makeProject('bench-heaplens', 'track');
+const leakyBaselineDir = makeProject('bench-leaky-baseline', 'none', false, true);
+const leakyDir = makeProject('bench-leaky', 'track', false, true);
+const heavyBaselineDir = makeProject('bench-heavy-baseline', 'none', true);
+const heavyFloorDir = makeProject('bench-heavy-floor', 'floor', true);
+const heavyHeaplensDir = makeProject('bench-heavy-heaplens', 'track', true);
 // BENCH_COMPARE=<git ref>[,<ref>...]: the same tracked suite with heaplens built from those commits (see bench/compare-ref.mjs).
-const compared = comparedProjects((short) => makeProject(`bench-heaplens-${short}`, true)).map(({ short, dir }) => ({ name: `heaplens@${short}`, run: () => timeRun(dir, []) }));
+const compared = comparedProjects((short) => makeProject(`bench-heaplens-${short}`, 'track')).map(({ short, dir }) => ({ name: `heaplens@${short}`, run: () => timeRun(dir, []) }));
 const variants = [
   { name: 'baseline', run: () => timeRun(baselineDir, []) },
   { name: 'logHeapUsage', run: () => timeRun(baselineDir, ['--logHeapUsage']) },
+  { name: 'floor', run: () => timeRun(floorDir, []) },
   { name: 'heaplens', run: () => timeRun(heaplensDir, []) },
   ...compared,
   { name: 'leaky:baseline', run: () => timeRun(leakyBaselineDir, []) },
   { name: 'heavy:baseline', run: () => timeRun(heavyBaselineDir, []) },
+  { name: 'heavy:floor', run: () => timeRun(heavyFloorDir, []) },
   { name: 'heavy:heaplens', run: () => timeRun(heavyHeaplensDir, []) },
 ];
 // BENCH_ONLY=baseline,heaplens,...: run only those variants (an A/B with more runs); snapshots only when named.

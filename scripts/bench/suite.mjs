@@ -121,3 +121,33 @@ export function leakyFileBody(i, header) {
       'cache.set(t, Array.from({ length: 1_000 }, (_, r) => r));\n      kept.push(Array.from({ length: 40_000 }, (_, r) => ({ r })));',
     );
 }
+
+/**
+ * The floor: what heaplens cannot do without, and nothing else, as a setup file run before each test
+ * file. It samples allocations at heaplens' interval (8 KiB, src/core/allocation-sampler.ts) from the
+ * file's start and reads the sampling profile once at its end, which makes V8 run one full GC (the
+ * inspector reads the profile only after a forced GC). No verdicts, markers, records or environment
+ * check. heaplens' time over this one is what its own work costs; this one's over the baseline is the
+ * price of the design (a sampled allocation costs a few microseconds, a full GC marks the whole heap).
+ */
+export function floorSetupSource(runner) {
+  const imports =
+    runner === 'vitest'
+      ? "import inspector from 'node:inspector';\nimport { afterAll } from 'vitest';\n"
+      : "const inspector = require('node:inspector');\n";
+  return `${imports}// The floor of tracking (scripts/bench/suite.mjs): sampling + one profile read per test file.
+const session = new inspector.Session();
+session.connect();
+session.post('HeapProfiler.startSampling', { samplingInterval: 8192 });
+afterAll(
+  () =>
+    new Promise((resolve, reject) => {
+      session.post('HeapProfiler.getSamplingProfile', (error) => {
+        session.disconnect();
+        if (error) reject(error);
+        else resolve();
+      });
+    }),
+);
+`;
+}
