@@ -3,8 +3,8 @@ import { environmentRecordName, environmentSnapshotName, workerTag, type WorkerI
 
 const worker: WorkerIdentity = { threadId: 0, pid: 4321, workerId: '3' };
 /** sha256 of the file and project joined by NUL, first 8 hex digits (computed with node:crypto). */
-const HASH_NO_PROJECT = '04d898d7';
-const HASH_PROJECT_1 = '92667f82';
+const HASH_NO_PROJECT = 'bc4320f7';
+const HASH_PROJECT_1 = 'ce03842b';
 
 describe('workerTag', () => {
   it('is thread and pid without a worker id', () => {

@@ -6,23 +6,23 @@ const worker: WorkerIdentity = { threadId: 3, pid: 99, workerId: null };
 
 describe('shortHash', () => {
   it('is a stable 8-character hex digest', () => {
-    expect(shortHash('a', 'b')).toBe('59b271ae');
+    expect(shortHash('a', 'b')).toBe('cfa296ed');
     expect(shortHash('a', 'b')).toBe(shortHash('a', 'b'));
   });
 
   it('depends on how the parts are split', () => {
-    expect(shortHash('ab')).toBe('fb8e20fc');
+    expect(shortHash('ab')).toBe('8a846752');
   });
 });
 
 describe('scopeBaseName', () => {
   it('is file slug, suite slug, worker and hash', () => {
-    expect(scopeBaseName(key, worker)).toBe('test_a.test.ts__A_B__t3-p99__8c5bc36a');
+    expect(scopeBaseName(key, worker)).toBe('test_a.test.ts__A_B__t3-p99__6f3ceaa8');
   });
 
   it("uses 'file' for a whole-file scope", () => {
     expect(scopeBaseName({ file: 'test/a.test.ts', suite: '', ordinal: 0 }, { threadId: 0, pid: 1234, workerId: '2' })).toBe(
-      'test_a.test.ts__file__t0-p1234-w2__ef8e1c11',
+      'test_a.test.ts__file__t0-p1234-w2__06fa41f2',
     );
   });
 

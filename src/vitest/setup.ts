@@ -4,12 +4,12 @@
  * runtime that `trackHeap()` calls. It only wires Vitest hooks to the core
  * scope tracker; all measuring and recording happens there.
  */
-import { threadId } from 'node:worker_threads';
+import { createRequire } from 'node:module';
 import * as vitest from 'vitest';
 import { toPosixRelative } from '../core/paths.js';
 import { installRuntime } from '../core/runtime.js';
 import { runsPerTest } from '../core/repetition.js';
-import { createScopeTracker, type OpenScope } from '../core/scope-tracker.js';
+import { createScopeTracker, type OpenScope, type ScopeTracker } from '../core/scope-tracker.js';
 import { loadCurrentSuite, type CurrentSuite } from './current-suite.js';
 import { vitestSourceMaps } from './module-source-maps.js';
 import { PROVIDE_KEY, type ProvidedHeaplens } from './provided.js';
@@ -51,21 +51,33 @@ if (!provided) {
 const { options, includeFiles, vitestVersion, registerOnLoad } = provided;
 
 /**
+ * This isolate's thread id (0 on a process's main thread), read when the first scope starts: a fork has
+ * not loaded node:worker_threads, and loading it took ~1.6 ms of every test file, tracked or not.
+ */
+function currentThreadId(): number {
+  return (createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads')).threadId;
+}
+
+/**
  * Sets up measuring in this worker (once per module instance: per worker with
  * `isolate: false`, else per test file) and returns what registers the hooks
  * of `include`d files in the file being collected.
  */
 function startTracking(currentSuite: CurrentSuite | null): () => void {
-  const tracker = createScopeTracker({
-    options,
-    runner: { name: 'vitest', version: vitestVersion },
-    worker: {
-      threadId,
-      pid: process.pid,
-      workerId: process.env.VITEST_POOL_ID ?? process.env.VITEST_WORKER_ID ?? null,
-    },
-    sourceMapOf: vitestSourceMaps(globalThis),
-  });
+  // Made when the first scope starts: a file that tracks nothing (not in `include`, no trackHeap()) pays
+  // for none of it (V8's gc() from a new context, the sampler, the thread id).
+  let tracker: ScopeTracker | null = null;
+  const trackerNow = (): ScopeTracker =>
+    (tracker ??= createScopeTracker({
+      options,
+      runner: { name: 'vitest', version: vitestVersion },
+      worker: {
+        threadId: currentThreadId(),
+        pid: process.pid,
+        workerId: process.env.VITEST_POOL_ID ?? process.env.VITEST_WORKER_ID ?? null,
+      },
+      sourceMapOf: vitestSourceMaps(globalThis),
+    }));
   const included = new Set(includeFiles);
   /** Suites being measured right now: a suite marked twice (include + trackHeap) is measured once. */
   const active = new Set<string>();
@@ -97,7 +109,7 @@ function startTracking(currentSuite: CurrentSuite | null): () => void {
     // Right after the previous sibling's scope ended, nothing of the user's ran in between: its end's GCs count.
     const follows = lastClosed !== null && previousSibling(suite)?.id === lastClosed;
     lastClosed = null;
-    return tracker.begin({ file, suite: name, ordinal }, tests * runs, runs, follows);
+    return trackerNow().begin({ file, suite: name, ordinal }, tests * runs, runs, follows);
   }
 
   /** Whether the suite run right after this one is a tracked suite (its scope can start where this one ends). */
@@ -135,14 +147,14 @@ function startTracking(currentSuite: CurrentSuite | null): () => void {
       const id = testIdOf([...arguments]);
       if (id === null || id === started) return;
       started = id;
-      tracker.boundary('test', true);
+      tracker?.boundary('test', true);
     });
     hooks.afterEach(function heaplensAfterEach() {
       // eslint-disable-next-line prefer-rest-params
       const id = testIdOf([...arguments]);
       if (id === null || id === ended) return;
       ended = id;
-      tracker.boundary('after', false);
+      tracker?.boundary('after', false);
     });
     // The callbacks declare no parameters and read `arguments` instead:
     // Vitest >= 4.1 parses a hook's parameter list to find fixtures and rejects
@@ -189,7 +201,7 @@ function startTracking(currentSuite: CurrentSuite | null): () => void {
     if (included.size > 0) register((suite) => included.has(relativeFile(suite)));
     // The file's last hook: a scope that ended waiting for a sibling that then did not start is read here.
     hooks.afterAll(async function heaplensFlush() {
-      if (tracker.unread) await tracker.flush();
+      if (tracker?.unread) await tracker.flush();
     }, HOOK_TIMEOUT);
   };
 }
