@@ -1,21 +1,12 @@
-import type { BoundaryKind } from '../core/marker-cuts.js';
 import type { WatchedEnvironment } from '../core/environment-watch.js';
 import { toPosixRelative } from '../core/paths.js';
 import { installRuntime } from '../core/runtime.js';
 import type { OpenScope } from '../core/scope-tracker.js';
 import { runsPerTest } from '../core/repetition.js';
 import { appendRepeats, countTests, describePath, isRootBlock, nextSibling, previousSibling } from './describe-block.js';
+import { testBoundary } from './test-boundaries.js';
 import type { CircusEvent, CircusState, DescribeBlock } from './types.js';
 import type { WorkerTracking } from './worker-state.js';
-
-/** Circus events that start a test's phases: beforeEach hooks, the test body, afterEach hooks, and its end. */
-const TEST_BOUNDARIES: Readonly<Record<string, { kind: BoundaryKind; startsTest: boolean }>> = {
-  test_start: { kind: 'beforeEach', startsTest: true },
-  test_fn_start: { kind: 'test', startsTest: false },
-  test_fn_success: { kind: 'afterEach', startsTest: false },
-  test_fn_failure: { kind: 'afterEach', startsTest: false },
-  test_done: { kind: 'after', startsTest: false },
-};
 
 /**
  * heaplens' part of one test file's environment: it installs the runtime
@@ -90,8 +81,8 @@ export class FileTracking {
   private dispatch(event: CircusEvent): Promise<void> | undefined {
     if (event.name === 'run_describe_start' && 'describeBlock' in event) return this.begin(event.describeBlock);
     if (event.name === 'run_describe_finish' && 'describeBlock' in event) return this.end(event.describeBlock);
-    const boundary = TEST_BOUNDARIES[event.name];
-    if (boundary && this.open.size > 0) this.tracking.tracker.boundary(boundary.kind, boundary.startsTest);
+    const boundary = this.open.size > 0 ? testBoundary(event) : null;
+    if (boundary) this.tracking.tracker.boundary(boundary.kind, boundary.startsTest);
     return undefined;
   }
 

@@ -16,12 +16,24 @@ export interface KindExpectation {
   readonly runnerNote?: RegExp;
   /** For leaks, with snapshots: the first culprit's name, and the growing site (or else the file) it must be matched to. */
   readonly culprit?: { readonly name: string; readonly site?: string; readonly heldIn?: string };
+  /** For leaks: the phase of the tests in which the growing site kept most of its bytes (test and hook boundaries). */
+  readonly phase?: 'beforeEach' | 'test';
 }
 
 export function kindExpectations(ext: 'ts' | 'js'): Record<string, KindExpectation> {
   return {
-    [`test/before-each-leak.test.${ext} :: fixtures opened in beforeEach`]: { verdict: 'leak', site: `src/sessions.${ext}:5:`, culprit: { name: 'Object', site: `src/sessions.${ext}:5:` } },
-    [`test/async-leak.test.${ext} :: jobs finished after an await`]: { verdict: 'leak', site: `src/jobs.${ext}:4:`, culprit: { name: 'Object', site: `src/jobs.${ext}:4:` } },
+    [`test/before-each-leak.test.${ext} :: fixtures opened in beforeEach`]: {
+      verdict: 'leak',
+      site: `src/sessions.${ext}:5:`,
+      culprit: { name: 'Object', site: `src/sessions.${ext}:5:` },
+      phase: 'beforeEach',
+    },
+    [`test/async-leak.test.${ext} :: jobs finished after an await`]: {
+      verdict: 'leak',
+      site: `src/jobs.${ext}:4:`,
+      culprit: { name: 'Object', site: `src/jobs.${ext}:4:` },
+      phase: 'test',
+    },
     [`test/bounded-cache.test.${ext} :: bounded cache`]: { verdict: 'bounded' },
     [`test/import-in-test.test.${ext} :: module imported inside a test`]: { verdict: 'one-time' },
     [`test/new-code.test.${ext} :: each test runs new code`]: { verdict: 'ok' },
@@ -100,6 +112,13 @@ export function kindProblems(report: Report, ext: 'ts' | 'js'): string[] {
     if (scope.tests !== 20) problems.push(`${key}: ${scope.tests} tests, expected 20`);
     if (scope.series.length < 18) problems.push(`${key}: only ${scope.series.length} of 20 tests observed`);
     if (scope.snapshots && want.culprit) problems.push(...culpritProblems(key, scope, want.culprit));
+    // Jest marks a test's hooks apart from its body; Vitest marks each test's start before its beforeEach
+    // hooks (heaplens' beforeEach runs first), so there hooks and body are one phase.
+    if (ext === 'js' && want.phase && want.site) {
+      const site = scope.sites.find((s) => s.site.startsWith(want.site!));
+      const phase = site ? Object.entries(site.byPhase).sort((a, b) => b[1] - a[1])[0]![0] : null;
+      if (phase !== want.phase) problems.push(`${key}: growing site kept most in ${phase}, expected ${want.phase} (${JSON.stringify(site?.byPhase)})`);
+    }
   }
   for (const key of Object.keys(expected)) if (!seen.has(key)) problems.push(`missing scope ${key}`);
   return problems;
