@@ -66,7 +66,7 @@ export interface ScopeTracker {
   flush(): Promise<void>;
 }
 
-/** Boundaries per test each runner marks: Vitest start and end; Jest beforeEach, body, afterEach, end. */
+/** Boundaries per test each runner marks at most: Vitest start and end; Jest beforeEach, body, afterEach, end (test-boundaries.ts). */
 const BOUNDARIES_PER_TEST = { vitest: 2, jest: 4 } as const;
 
 /** What one reading of a scope gave. */
