@@ -40,12 +40,12 @@ function makeProject(name, kind, heavy = false, leaky = false) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'test'), { recursive: true });
   const withHeaplens = kind === 'track';
-  const ballast = heavy ? writeVitestBallast(dir) : { setupFiles: [] };
+  const setupFiles = heavy ? writeVitestBallast(dir).setupFiles : [];
   if (kind === 'floor') {
     writeFileSync(join(dir, 'floor-setup.ts'), floorSetupSource('vitest'));
-    ballast.setupFiles.push('./floor-setup.ts');
+    setupFiles.push('./floor-setup.ts');
   }
-  const test = JSON.stringify({ include: ['test/**/*.test.ts'], ...(ballast.setupFiles.length > 0 ? ballast : {}) });
+  const test = JSON.stringify({ include: ['test/**/*.test.ts'], ...(setupFiles.length > 0 ? { setupFiles } : {}) });
   writeFileSync(
     join(dir, 'vitest.config.ts'),
     withHeaplens
