@@ -18,6 +18,7 @@ export default defineConfig([
       'jest/reporter': 'src/jest/reporter.ts',
       'jest/environment': 'src/jest/environment.ts',
       'jest/setup': 'src/jest/setup.ts',
+      'jest/runner': 'src/jest/runner.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,

@@ -17,7 +17,7 @@ import { SKIPPED_CLEAN, type ScopeRecord, type SnapshotOutcome } from './record.
 import { startAfterGroup, type GroupMember, type GroupStart } from './scope-group.js';
 import { clearedByFirstReading, flaggable, growthSince, readGroup } from './scope-reading.js';
 import { createSnapshotWriter } from './snapshot-writer.js';
-import { createSourceMapper } from './source-positions.js';
+import { createSourceMapper, type RunnerSourceMaps } from './source-positions.js';
 
 export interface TrackerConfig {
   readonly options: ResolvedOptions;
@@ -26,12 +26,13 @@ export interface TrackerConfig {
   /**
    * The source map the runner keeps for a module it evaluated (by the URL V8
    * knows the script by), for runners whose code has no `sourceMappingURL`
-   * (Vitest 5 keeps its modules' maps beside them): the map's JSON object.
+   * (Vitest 5 keeps its modules' maps beside them) or to spare the debugger
+   * (Jest's registry): see RunnerSourceMap.
    */
   readonly sourceMapOf?: RunnerSourceMaps;
 }
 
-export type RunnerSourceMaps = (scriptUrl: string) => object | null;
+export type { RunnerSourceMaps } from './source-positions.js';
 
 /** A scope that has been measured at its start; `end()` measures it again and records it. */
 export interface OpenScope {

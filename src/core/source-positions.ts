@@ -75,12 +75,42 @@ export function originalPosition(map: SourceMap, at: GeneratedPosition): Origina
   return { path: source.replace(/\\/g, '/'), line: entry.originalLine, column: entry.originalColumn ?? 0 };
 }
 
-/** The runner's map for a script, decoded; a runner hook that throws is the same as no map. */
-function runnerMap(runnerMaps: ((scriptUrl: string) => object | null) | undefined, scriptUrl: string): SourceMap | null {
+/**
+ * What a runner knows of a script's source map: its JSON object; `'none'`, the script has none (it is the
+ * file on disk, which names no map), so the debugger is not asked; or null, the runner cannot tell.
+ */
+export type RunnerSourceMap = object | 'none' | null;
+export type RunnerSourceMaps = (scriptUrl: string) => RunnerSourceMap;
+
+/** The runner's answer for a script; a runner hook that throws is the same as no answer. */
+function askRunner(runnerMaps: RunnerSourceMaps | undefined, scriptUrl: string): RunnerSourceMap {
   if (!runnerMaps) return null;
   try {
-    const payload = runnerMaps(scriptUrl);
-    return payload ? decodeSourceMap(payload) : null;
+    return runnerMaps(scriptUrl);
+  } catch {
+    return null;
+  }
+}
+
+const MAPPING_COMMENT = /\/\/[#@] sourceMappingURL=(\S+)\s*$/;
+
+/**
+ * The source map a script that is a file on disk names, as JSON: the URL in its last line comment
+ * `//# sourceMappingURL=` (inline, or a file beside it), as V8 reads it from the code it ran. Null when
+ * the file names none, is not a file, or its map does not read.
+ */
+export function diskSourceMapPayload(scriptUrl: string, read: (path: string) => string = (path) => readFileSync(path, 'utf8')): object | null {
+  const path = urlToPath(scriptUrl);
+  if (!path) return null;
+  try {
+    const code = read(path);
+    const at = code.lastIndexOf('sourceMappingURL=');
+    if (at < 0) return null;
+    const tail = code.slice(Math.max(0, at - 4));
+    const url = MAPPING_COMMENT.exec(tail)?.[1];
+    if (!url) return null;
+    if (url.startsWith('data:')) return inlineMapPayload(url);
+    return JSON.parse(read(resolve(dirname(path), decodeURI(url)))) as object;
   } catch {
     return null;
   }
@@ -123,17 +153,21 @@ export function cachingInlineMaps<M>(decode: (sourceMapUrl: string, scriptUrl: s
  * Maps an attribution's sites and frames back to the user's sources. Source
  * maps are looked up by script id, which stays the same for a script's life,
  * so only scripts not seen before are looked up: first in the maps the runner
- * keeps (`runnerMaps`: Vitest's module cache), then, for the scripts it has
- * none for, through the debugger (`lookup`: the `sourceMappingURL`s of the
+ * keeps (`runnerMaps`: Vitest's module cache, Jest's source map registry), then,
+ * for the scripts it cannot tell about, through the debugger (`lookup`: the `sourceMappingURL`s of the
  * given scripts). The latest few decoded maps are kept, since a worker can
  * run many files.
  */
-export function createSourceMapper(
-  lookup: (scriptIds: ReadonlySet<string>) => Promise<Map<string, string>>,
-  runnerMaps?: (scriptUrl: string) => object | null,
-) {
+export function createSourceMapper(lookup: (scriptIds: ReadonlySet<string>) => Promise<Map<string, string>>, runnerMaps?: RunnerSourceMaps) {
   const maps = new Map<string, SourceMap | null>();
   const load = cachingInlineMaps(loadSourceMap);
+  // A runner that hands out the same JSON object for the same map (Jest's, by map file) has it decoded once:
+  // Jest compiles a project's modules again for every test file, each time under a new script id.
+  const decoded = new WeakMap<object, SourceMap | null>();
+  const decodeOnce = (payload: object): SourceMap | null => {
+    if (!decoded.has(payload)) decoded.set(payload, decodeSourceMap(payload));
+    return decoded.get(payload)!;
+  };
   /** Lines of the file on disk of a script with no map (null: none to read), read once per script. */
   const lineCounts = new Map<string, number | null>();
   const inTransformedCode = (at: NonNullable<Attribution['sites'][number]['generated']>): boolean => {
@@ -149,8 +183,9 @@ export function createSourceMapper(
     // worker has (with its inline map) over the inspector; only scripts the runner has no map for need it.
     const askDebugger = new Map<string, string>();
     for (const [id, scriptUrl] of unknown) {
-      const map = runnerMap(runnerMaps, scriptUrl);
-      if (map) maps.set(id, map);
+      const answer = askRunner(runnerMaps, scriptUrl);
+      if (answer === 'none') maps.set(id, null);
+      else if (answer) maps.set(id, decodeOnce(answer));
       else askDebugger.set(id, scriptUrl);
     }
     if (askDebugger.size > 0) {

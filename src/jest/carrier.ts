@@ -12,7 +12,15 @@ export interface EnvironmentCarrier {
   /** The environment heaplens wraps: `node` (default), `jsdom`, a package name or a path. */
   readonly environment?: string;
   readonly options?: HeaplensOptions | ResolvedCarrierOptions;
+  /**
+   * The test runner heaplens' own (runner.ts) hands each file to: jest-circus' runner, as Jest
+   * resolves it. Set by withHeaplens() when the config names no other runner.
+   */
+  readonly testRunner?: string;
 }
+
+/** The environment method heaplens' test runner hands Jest's source map registry to (a registered symbol: the ESM and CJS builds share it). */
+export const USE_SOURCE_MAPS = Symbol.for('heaplens.jest.useSourceMaps');
 
 /** Options already resolved by `withHeaplens()`. */
 export interface ResolvedCarrierOptions {

@@ -116,8 +116,15 @@ export class FileTracking {
     await this.tracking.tracker.flush();
   }
 
+  /** From heaplens' test runner as the file starts: Jest's source map registry for it (runtime-source-maps.ts). */
+  useSourceMaps(registry: ReadonlyMap<string, string>): void {
+    this.tracking.sourceMaps.use(registry);
+  }
+
   /** After the environment is torn down: schedules the check whether it is still alive. */
   async tornDown(): Promise<void> {
+    // Nothing of this file is mapped any more; the registry is the runtime's, let go with it.
+    this.tracking.sourceMaps.use(null);
     (await this.watched)?.tornDown();
   }
 }

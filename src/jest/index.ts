@@ -13,6 +13,7 @@ import { inWorkersRequested, readFileFilter, readOverrides } from '../core/env.j
 import { resolveOptions, type HeaplensOptions } from '../core/options.js';
 import { assertOutDirUsable } from '../core/out-dir.js';
 import { CARRIER_KEY, type EnvironmentCarrier } from './carrier.js';
+import { circusRunnerPath } from './resolve-runner.js';
 
 export type { HeaplensOptions } from '../core/options.js';
 export { default as HeaplensJestReporter } from './reporter.js';
@@ -22,6 +23,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const REPORTER_PATH = join(here, 'reporter.cjs');
 export const SETUP_PATH = join(here, 'setup.cjs');
 export const ENVIRONMENT_PATH = join(here, 'environment.cjs');
+export const RUNNER_PATH = join(here, 'runner.cjs');
 
 /** The subset of a Jest config (or of one of its `projects`) withHeaplens() reads and writes. */
 export interface JestConfigLike {
@@ -81,8 +83,12 @@ function wrapProject<C extends JestConfigLike>(
   carrier: EnvironmentCarrier,
   outDirIgnored: string,
   files: { list: readonly string[]; root: string } | null,
+  projectRoot: string,
 ): C {
   if (project.testEnvironment === ENVIRONMENT_PATH || project.testEnvironment === 'heaplens/jest/environment') return project;
+  // heaplens' test runner wraps jest-circus' to hand each file Jest's source maps (runner.ts); a config
+  // that names another runner keeps it, and sites are then mapped through the debugger.
+  const testRunner = circusRunnerPath(project.testRunner, projectRoot);
   const setup = project.setupFilesAfterEnv ?? [];
   const ignore = project.testPathIgnorePatterns as string[] | undefined;
   const modulesIgnored = (project.modulePathIgnorePatterns as string[] | undefined) ?? [];
@@ -91,9 +97,10 @@ function wrapProject<C extends JestConfigLike>(
     modulePathIgnorePatterns: modulesIgnored.includes(outDirIgnored) ? modulesIgnored : [...modulesIgnored, outDirIgnored],
     ...(files ? { testPathIgnorePatterns: onlyFiles(ignore, files.list, files.root) } : {}),
     testEnvironment: ENVIRONMENT_PATH,
+    ...(testRunner ? { testRunner: RUNNER_PATH } : {}),
     testEnvironmentOptions: {
       ...project.testEnvironmentOptions,
-      [CARRIER_KEY]: { ...carrier, environment: project.testEnvironment ?? 'node' },
+      [CARRIER_KEY]: { ...carrier, environment: project.testEnvironment ?? 'node', ...(testRunner ? { testRunner } : {}) },
     },
     setupFilesAfterEnv: setup.includes(SETUP_PATH) ? setup : [...setup, SETUP_PATH],
   };
@@ -128,10 +135,10 @@ function wrap<C extends JestConfigLike>(config: C, options: HeaplensOptions | un
   const hasReporter = reporters.some((r) => (Array.isArray(r) ? r[0] : r) === REPORTER_PATH);
   const list = readFileFilter(process.env);
   const files = list ? { list, root } : null;
-  const projects = config.projects?.map((p) => (typeof p === 'object' && p !== null ? wrapProject(p as JestConfigLike, carrier, outDirIgnored, files) : p));
+  const projects = config.projects?.map((p) => (typeof p === 'object' && p !== null ? wrapProject(p as JestConfigLike, carrier, outDirIgnored, files, resolve(root, (p as JestConfigLike).rootDir ?? '.')) : p));
   const inWorkers = files !== null && inWorkersRequested(process.env) && config.workerIdleMemoryLimit === undefined;
   const wrapped = {
-    ...wrapProject(config, carrier, outDirIgnored, files),
+    ...wrapProject(config, carrier, outDirIgnored, files, root),
     ...(projects ? { projects } : {}),
     ...(inWorkers ? { workerIdleMemoryLimit: NO_WORKER_RESTART } : {}),
     reporters: hasReporter ? reporters : [...reporters, [REPORTER_PATH, { resolved }]],

@@ -4,12 +4,15 @@ import { createEnvironmentWatch, type EnvironmentWatch } from '../core/environme
 import type { WorkerIdentity } from '../core/naming.js';
 import type { ResolvedOptions } from '../core/options.js';
 import { createScopeTracker, type ScopeTracker } from '../core/scope-tracker.js';
+import { createRuntimeSourceMaps, type RuntimeSourceMaps } from './runtime-source-maps.js';
 
 /** What one Jest worker shares between the test files it runs, per set of options. */
 export interface WorkerTracking {
   readonly worker: WorkerIdentity;
   readonly tracker: ScopeTracker;
   readonly watch: EnvironmentWatch;
+  /** The running file's source maps, from Jest's runtime (set by heaplens' test runner). */
+  readonly sourceMaps: RuntimeSourceMaps;
   /** The repeat pass (option `repeat`). */
   readonly repeat: boolean;
   /** Project-relative files matched by `include` (globbed once per worker). */
@@ -35,9 +38,11 @@ export function workerTracking(options: ResolvedOptions, jestVersion: string): W
   if (!tracking) {
     const worker: WorkerIdentity = { threadId, pid: process.pid, workerId: process.env.JEST_WORKER_ID ?? null };
     const runner = { name: 'jest', version: jestVersion } as const;
+    const sourceMaps = createRuntimeSourceMaps();
     tracking = {
       worker,
-      tracker: createScopeTracker({ options, runner, worker }),
+      tracker: createScopeTracker({ options, runner, worker, sourceMapOf: (url) => sourceMaps.lookup(url) }),
+      sourceMaps,
       watch: createEnvironmentWatch({ options, runner, worker }),
       repeat: options.repeat,
       included: new Set(

@@ -1,4 +1,4 @@
-import { optionsFrom, type EnvironmentCarrier } from './carrier.js';
+import { optionsFrom, USE_SOURCE_MAPS, type EnvironmentCarrier } from './carrier.js';
 import { FileTracking } from './file-tracking.js';
 import { jestVersion } from './jest-version.js';
 import type { CircusEvent, CircusState, EnvironmentClass, EnvironmentConfig, EnvironmentContext } from './types.js';
@@ -22,6 +22,11 @@ export function wrapEnvironment(Base: EnvironmentClass, carrier: EnvironmentCarr
       if (!options.enabled) return;
       this.#tracking = new FileTracking(workerTracking(options, jestVersion(rootDir)), options.root, context.testPath, id ?? '');
       this.#tracking.install(this.global);
+    }
+
+    /** Called by heaplens' test runner (runner.ts) with Jest's source map registry for this file. */
+    [USE_SOURCE_MAPS](registry: ReadonlyMap<string, string>): void {
+      this.#tracking?.useSourceMaps(registry);
     }
 
     override async setup(): Promise<void> {
