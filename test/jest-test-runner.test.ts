@@ -36,6 +36,11 @@ describe("jest-circus' runner as Jest resolves it (circusRunnerPath)", () => {
     expect(circusRunnerPath(undefined, tmp, [join(jestDir, 'build', 'index.js')])).toBe(theirs);
   });
 
+  it("takes a path to circus' runner as it is", () => {
+    const runner = fakeCircus(tmp);
+    expect(circusRunnerPath(runner, join(tmpdir(), 'heaplens-nowhere'), [])).toBe(runner);
+  });
+
   it('leaves any other runner alone, and says null when circus is nowhere', () => {
     fakeCircus(tmp);
     expect(circusRunnerPath('jest-jasmine2', tmp, [])).toBeNull();

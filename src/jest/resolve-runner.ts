@@ -1,9 +1,10 @@
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 
 /** The names Jest takes for its default runner, jest-circus' (jest-config's normalize). */
 const CIRCUS_NAMES = new Set(['circus', 'jest-circus', 'jest-circus/runner']);
 const JEST_CONFIG_ENTRY = /[\\/]jest-config[\\/]build[\\/]index\.js$/;
+const CIRCUS_RUNNER_FILE = /[\\/]jest-circus[\\/]runner(?:\.js)?$/;
 
 /**
  * The path of jest-circus' runner as Jest resolves it for a config whose `testRunner` is `configured`, or
@@ -13,6 +14,8 @@ const JEST_CONFIG_ENTRY = /[\\/]jest-config[\\/]build[\\/]index\.js$/;
  * project's rootDir.
  */
 export function circusRunnerPath(configured: unknown, rootDir: string, loaded: readonly string[] = Object.keys(createRequire(import.meta.url).cache)): string | null {
+  // A path to circus' runner itself (`require.resolve('jest-circus/runner')` in the config) is taken as it is.
+  if (typeof configured === 'string' && isAbsolute(configured) && CIRCUS_RUNNER_FILE.test(configured)) return configured;
   if (configured !== undefined && !(typeof configured === 'string' && CIRCUS_NAMES.has(configured))) return null;
   const from = [...loaded.filter((path) => JEST_CONFIG_ENTRY.test(path)), join(rootDir, 'package.json')];
   for (const base of from) {
