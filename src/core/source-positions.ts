@@ -47,20 +47,22 @@ export function inlineMapPayload(sourceMapUrl: string): object | null {
   }
 }
 
-/** The source map a script's `sourceMappingURL` points at: an inline data URL or a file beside the script. */
-export function loadSourceMap(sourceMapUrl: string, scriptUrl: string): SourceMap | null {
-  if (sourceMapUrl.startsWith('data:')) {
-    const payload = inlineMapPayload(sourceMapUrl);
-    return payload ? decodeSourceMap(payload) : null;
-  }
+/** The JSON of the map a script's `sourceMappingURL` points at (an inline data URL or a file beside the script), or null when it does not read. */
+export function sourceMapPayload(sourceMapUrl: string, scriptUrl: string): object | null {
+  if (sourceMapUrl.startsWith('data:')) return inlineMapPayload(sourceMapUrl);
   try {
     const base = urlToPath(scriptUrl);
     const path = urlToPath(sourceMapUrl) ?? (base ? resolve(dirname(base), sourceMapUrl) : null);
-    if (!path) return null;
-    return decodeSourceMap(JSON.parse(readFileSync(path, 'utf8')) as object);
+    return path ? (JSON.parse(readFileSync(path, 'utf8')) as object) : null;
   } catch {
     return null;
   }
+}
+
+/** The source map a script's `sourceMappingURL` points at, decoded. */
+export function loadSourceMap(sourceMapUrl: string, scriptUrl: string): SourceMap | null {
+  const payload = sourceMapPayload(sourceMapUrl, scriptUrl);
+  return payload ? decodeSourceMap(payload) : null;
 }
 
 /** The original position of a generated one, or null when the map has no entry for it. */
@@ -99,28 +101,25 @@ const MAPPING_COMMENT = /\/\/[#@] sourceMappingURL=(\S+)\s*$/;
  * `//# sourceMappingURL=` (inline, or a file beside it), as V8 reads it from the code it ran. Null when
  * the file names none, is not a file, or its map does not read.
  */
-export function diskSourceMapPayload(scriptUrl: string, read: (path: string) => string = (path) => readFileSync(path, 'utf8')): object | null {
+export function diskSourceMapPayload(scriptUrl: string): object | null {
   const path = urlToPath(scriptUrl);
   if (!path) return null;
+  let code: string;
   try {
-    const code = read(path);
-    const at = code.lastIndexOf('sourceMappingURL=');
-    if (at < 0) return null;
-    const tail = code.slice(Math.max(0, at - 4));
-    const url = MAPPING_COMMENT.exec(tail)?.[1];
-    if (!url) return null;
-    if (url.startsWith('data:')) return inlineMapPayload(url);
-    return JSON.parse(read(resolve(dirname(path), decodeURI(url)))) as object;
+    code = readFileSync(path, 'utf8');
   } catch {
     return null;
   }
+  const at = code.lastIndexOf('sourceMappingURL=');
+  const url = at < 0 ? undefined : MAPPING_COMMENT.exec(code.slice(Math.max(0, at - 4)))?.[1];
+  return url ? sourceMapPayload(url, scriptUrl) : null;
 }
 
 /** Decoded source maps a worker keeps. */
 const MAX_SOURCE_MAPS = 64;
 
 /** Deletes a map's oldest entries (insertion order) down to `limit`; returns their keys. */
-function dropOldest<K>(map: Map<K, unknown>, limit: number): K[] {
+export function dropOldest<K>(map: Map<K, unknown>, limit: number): K[] {
   const dropped: K[] = [];
   for (const key of map.keys()) {
     if (map.size <= limit) break;

@@ -17,7 +17,7 @@
  * node_modules, Jest's own modules), so the map it names on disk, if any, is
  * the one V8 saw.
  */
-import { diskSourceMapPayload, type RunnerSourceMap } from '../core/source-positions.js';
+import { diskSourceMapPayload, dropOldest, type RunnerSourceMap } from '../core/source-positions.js';
 import { urlToPath } from '../core/frames.js';
 import { readFileSync } from 'node:fs';
 
@@ -39,10 +39,7 @@ export function createRuntimeSourceMaps(read: (path: string) => string = (path) 
     if (payloads.has(key)) return payloads.get(key)!;
     const payload = load();
     payloads.set(key, payload);
-    for (const old of payloads.keys()) {
-      if (payloads.size <= MAX_PAYLOADS) break;
-      payloads.delete(old);
-    }
+    dropOldest(payloads, MAX_PAYLOADS);
     return payload;
   };
   return {
@@ -64,7 +61,7 @@ export function createRuntimeSourceMaps(read: (path: string) => string = (path) 
           }
         });
       }
-      return remember(`disk:${path}`, () => diskSourceMapPayload(scriptUrl, read)) ?? 'none';
+      return remember(`disk:${path}`, () => diskSourceMapPayload(scriptUrl)) ?? 'none';
     },
   };
 }
