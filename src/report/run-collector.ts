@@ -5,7 +5,7 @@ import type { EnvironmentRecord } from '../core/environment-record.js';
 import { frameContextOf } from '../core/frames.js';
 import { ENV, quietReport } from '../core/env.js';
 import type { ResolvedOptions } from '../core/options.js';
-import { prepareOutDir } from '../core/out-dir.js';
+import { prepareOutDir, TRASH_PREFIX } from '../core/out-dir.js';
 import { joinInside } from '../core/paths.js';
 import type { ScopeRecord } from '../core/record.js';
 import { AnalysisQueue, type EnvironmentAnalysis, type ScopeAnalysis } from '../engine/scope-analysis.js';
@@ -32,6 +32,8 @@ export class RunCollector {
   private progress: SnapshotProgress | null = null;
   /** Snapshot files deleted under keepSnapshots 'flagged', and their bytes. */
   private removed = { files: new Set<string>(), bytes: 0 };
+  /** The deletion of the last run's output (prepareOutDir): null once done, else why it failed. */
+  private cleared: Promise<string | null> = Promise.resolve(null);
 
   constructor(
     readonly options: ResolvedOptions,
@@ -41,7 +43,12 @@ export class RunCollector {
 
   /** Before any worker starts: the new run replaces the last one's output. */
   start(): void {
-    prepareOutDir(this.options.outDir);
+    const { outDir } = this.options;
+    this.cleared = prepareOutDir(outDir).then(
+      () => null,
+      (error: unknown) =>
+        `could not delete the last run's output in ${outDir} (${error instanceof Error ? error.message : String(error)}); delete its ${TRASH_PREFIX}* folders by hand`,
+    );
     this.removed = { files: new Set<string>(), bytes: 0 };
     this.progress?.stop();
     this.progress = new SnapshotProgress(
@@ -116,7 +123,12 @@ export class RunCollector {
   async build(runner: Report['runner']): Promise<Report> {
     this.progress?.stop();
     const { outDir } = this.options;
-    const [scopes, environments, files] = await Promise.all([readRecords(outDir), readEnvironmentRecords(outDir), listSnapshotFiles(outDir)]);
+    const [scopes, environments, files, clearing] = await Promise.all([
+      readRecords(outDir),
+      readEnvironmentRecords(outDir),
+      listSnapshotFiles(outDir),
+      this.cleared,
+    ]);
     const analyses = await settle(this.options.snapshots ? this.scheduleScopes(scopes.records) : new Map<string, Promise<ScopeAnalysis>>());
     const environmentAnalyses = await settle(this.scheduleEnvironments(environments.records));
     await this.prune([
@@ -136,7 +148,7 @@ export class RunCollector {
       removed: this.removed,
       keepSnapshots: this.options.keepSnapshots,
       analysis: this.queue?.stats() ?? { jobs: 0, peakBytes: 0 },
-      problems: [...scopes.problems, ...environments.problems],
+      problems: [...(clearing === null ? [] : [clearing]), ...scopes.problems, ...environments.problems],
       analyses,
       environments: environments.records,
       environmentAnalyses,

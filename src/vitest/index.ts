@@ -13,7 +13,7 @@ import fg from 'fast-glob';
 import type { TestProject, Vitest } from 'vitest/node';
 import { readFileFilter, readOverrides } from '../core/env.js';
 import { resolveOptions, type HeaplensOptions, type ResolvedOptions } from '../core/options.js';
-import { prepareOutDir } from '../core/out-dir.js';
+import { assertOutDirUsable } from '../core/out-dir.js';
 import { toPosixRelative } from '../core/paths.js';
 import { PROVIDE_KEY, type ProvidedHeaplens } from './provided.js';
 import { HeaplensReporter, REPORTER_MARK } from './reporter.js';
@@ -94,8 +94,8 @@ export function heaplens(userOptions?: HeaplensOptions): HeaplensVitestPlugin {
       const options: ResolvedOptions = existing
         ? { ...existing.options, root: own.root, include: own.include, enabled: own.enabled }
         : own;
-      // Fail before any test runs if outDir is not ours to replace.
-      prepareOutDir(options.outDir);
+      // Fail before any test runs if outDir is not ours to replace (the reporter prepares it when the run starts).
+      assertOutDirUsable(options.outDir);
       const files = readFileFilter(process.env);
       if (files) project.config.include = onlyFiles(files, options.root, project.config.dir || project.config.root);
       const registerOnLoad = nativeModules(project);
