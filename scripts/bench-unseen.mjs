@@ -7,11 +7,10 @@
 // Map cache keyed by test name (~16 KB per test, second describe only). Alternating rounds of the plain
 // runner, heaplens, and (leaky copy) `heaplens --heap-snapshots` against the plain run of the same copy.
 //   node scripts/bench-unseen.mjs vitest|jest [rounds=3]
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { envNode, packHeaplens, prepareEnv } from './envs.mjs';
-import { floorSetupSource } from './bench/suite.mjs';
+import { floorSetupSource, median as med, snapshotFigures, timeCommand } from './bench/suite.mjs';
 
 const RUNNER = process.argv[2];
 if (RUNNER !== 'vitest' && RUNNER !== 'jest') {
@@ -104,20 +103,13 @@ const plainConfig = RUNNER === 'vitest' ? 'vitest.config.plain.ts' : 'jest.confi
 const floorConfig = RUNNER === 'vitest' ? 'vitest.config.floor.ts' : 'jest.config.floor.js';
 const hlConfig = RUNNER === 'vitest' ? 'vitest.config.ts' : 'jest.config.js';
 
-function time(dir, args, okFail = false) {
-  const t = performance.now();
-  const r = spawnSync(node, args, { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  const s = (performance.now() - t) / 1000;
-  if (r.status !== 0 && !okFail) throw new Error(`${dir} ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`.slice(0, 4000));
-  return s;
-}
+const time = (dir, args, tolerateFailure = false) => timeCommand(node, args, dir, {}, tolerateFailure ? () => true : null);
 const verdicts = (dir) => {
-  const rep = JSON.parse(readFileSync(join(dir, '.heaplens', 'report.json'), 'utf8'));
-  const c = {};
-  for (const s of rep.scopes) c[s.verdict] = (c[s.verdict] ?? 0) + 1;
-  const leaks = rep.scopes.filter((s) => s.verdict === 'leak').map((s) => s.file).sort();
-  const f = rep.snapshotFiles;
-  return `${JSON.stringify(c)} leaks=${leaks.join(',')}${f ? ` snapshots written ${f.written} (${(f.writtenBytes / 1048576).toFixed(0)} MB) kept ${f.kept}` : ''}`;
+  const report = JSON.parse(readFileSync(join(dir, '.heaplens', 'report.json'), 'utf8'));
+  const counts = {};
+  for (const scope of report.scopes) counts[scope.verdict] = (counts[scope.verdict] ?? 0) + 1;
+  const leaks = report.scopes.filter((scope) => scope.verdict === 'leak').map((scope) => scope.file).sort();
+  return `${JSON.stringify(counts)} leaks=${leaks.join(',')}`;
 };
 console.log(`heaplens on an unseen ${RUNNER} suite: ${FILES} files of 16 tests, every file tracked with include; leaky copy: 3 planted leaks`);
 const rows = { plain: [], floor: [], heaplens: [], leakyPlain: [], leakySnapshots: [] };
@@ -131,8 +123,8 @@ for (let r = 0; r < ROUNDS; r += 1) {
   rows.leakyPlain.push(time(leaky, runnerArgs(plainConfig)));
   rows.leakySnapshots.push(time(leaky, [cli, '--heap-snapshots', '--', ...runnerArgs(hlConfig)], true));
   console.log(`round ${r}: leaky --heap-snapshots ${verdicts(leaky)}`);
+  console.log(snapshotFigures(`round ${r}: leaky --heap-snapshots`, leaky));
 }
-const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const list = (xs) => `[${xs.map((x) => x.toFixed(2)).join(', ')}]`;
 const against = (xs, base) => `${(med(xs) / med(base)).toFixed(2)}x (paired ${med(xs.map((x, i) => x / base[i])).toFixed(2)}x)`;
 console.log(`median of ${ROUNDS} alternating rounds`);

@@ -32,8 +32,6 @@ export interface TrackerConfig {
   readonly sourceMapOf?: RunnerSourceMaps;
 }
 
-export type { RunnerSourceMaps } from './source-positions.js';
-
 /** A scope that has been measured at its start; `end()` measures it again and records it. */
 export interface OpenScope {
   /**

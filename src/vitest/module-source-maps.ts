@@ -6,7 +6,7 @@
  * so the debugger knows no map for those scripts. Vitest and Vite look maps up
  * by module id in the worker's `evaluatedModules`; so does this.
  */
-import type { RunnerSourceMaps } from '../core/scope-tracker.js';
+import type { RunnerSourceMaps } from '../core/source-positions.js';
 import { inlineMapPayload } from '../core/source-positions.js';
 
 interface ModuleLike {
